@@ -1,0 +1,87 @@
+"""Who may do what: permissions, the roles that hold them, and pure account rules. No I/O here."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+
+from senim.models.account import STAFF_ROLES, Role
+
+
+class Perm(StrEnum):
+    """A route declares exactly one of these (``senim.web.auth.requires``)."""
+
+    public = "public"  # anyone, signed in or not
+    anonymous = "anonymous"  # visitors only (register, log in)
+    signed_in = "signed_in"  # any signed-in person or principal
+    participate = "participate"  # post, comment, create and join communities, hide items
+    console = "console"  # open the staff console
+    users_manage = "users:manage"  # create users, change roles, suspend
+    tokens_manage = "tokens:manage"  # issue and revoke API tokens, webhook endpoints
+    audit_read = "audit:read"
+    jobs_read = "jobs:read"
+    jobs_manage = "jobs:manage"  # retry and cancel jobs
+    platform_push = "platform:push"  # integrating platforms push accounts and content
+
+
+CONSOLE = STAFF_ROLES
+# People who take part in the platform: users and staff, except auditors, who read and never change.
+PARTICIPANTS = frozenset({Role.user} | (STAFF_ROLES - {Role.auditor}))
+
+ROLE_PERMS: dict[Role, frozenset[Perm]] = {
+    role: frozenset(
+        {Perm.public, Perm.signed_in}
+        | ({Perm.participate} if role in PARTICIPANTS else set())
+        | ({Perm.console, Perm.jobs_read} if role in CONSOLE else set())
+    )
+    for role in Role
+}
+ROLE_PERMS[Role.administrator] |= {Perm.users_manage, Perm.tokens_manage, Perm.audit_read, Perm.jobs_manage}
+ROLE_PERMS[Role.auditor] |= {Perm.audit_read}
+ROLE_PERMS[Role.integrating_platform] |= {Perm.platform_push}
+
+# Scopes an API token may carry; a token acts with its principal's permissions within its scopes.
+TOKEN_SCOPES: dict[Role, frozenset[str]] = {
+    Role.integrating_platform: frozenset({"platform:push", "platform:read"}),
+    Role.authorized_body: frozenset({"authority:submit", "authority:read"}),
+    Role.law_enforcement: frozenset({"escalation:acknowledge", "escalation:read"}),
+}
+
+
+def has_perm(role: Role | None, perm: Perm) -> bool:
+    if perm is Perm.public:
+        return True
+    if perm is Perm.anonymous:
+        return role is None
+    return role is not None and perm in ROLE_PERMS[role]
+
+
+MINOR_AGE = 18
+USERNAME_RE = re.compile(r"^[a-z0-9_][a-z0-9_.-]{2,31}$")
+MIN_PASSWORD_LENGTH = 10
+
+
+def adult_from(birth: date) -> date:
+    """The 18th birthday (29 February births turn 18 on 1 March in non-leap years)."""
+    try:
+        return birth.replace(year=birth.year + MINOR_AGE)
+    except ValueError:
+        return date(birth.year + MINOR_AGE, 3, 1)
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def username_is_valid(username: str) -> bool:
+    return bool(USERNAME_RE.match(username))
+
+
+def password_problem(password: str, username: str) -> str | None:
+    """The message id of what is wrong with a new password, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return "The password must be at least {n} characters long."
+    if username and username.lower() in password.lower():
+        return "The password must not contain the username."
+    return None

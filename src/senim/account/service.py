@@ -1,0 +1,336 @@
+"""Accounts: registration with the legal documents, login and sessions, roles, API tokens."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from senim import audit
+from senim.account import policy
+from senim.account.documents import REQUIRED_AT_REGISTRATION, DocumentKind, current
+from senim.account.errors import LoginFailed, LoginThrottled, RegistrationInvalid, UsernameTaken
+from senim.audit import Actor
+from senim.config import Mode, Settings, get_settings
+from senim.errors import Forbidden, Invalid, NotFound
+from senim.kit.clock import utcnow
+from senim.kit.secrets import digest, new_token
+from senim.models import AccountStatus, ApiToken, DocumentAcceptance, LoginAttempt, Role, User, UserSession
+from senim.web.i18n import LANGUAGES
+
+
+def _hasher(settings: Settings) -> PasswordHasher:
+    if settings.mode is Mode.test:
+        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    return PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+@dataclass(frozen=True)
+class Registration:
+    username: str
+    display_name: str
+    password: str
+    date_of_birth: date
+    language: str
+    accepted: dict[str, str]  # document kind -> version the user saw and accepted
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str  # shown once, never stored
+    row: ApiToken
+
+
+class AccountService:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self._settings = settings
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings or get_settings()
+
+    # --- registration -------------------------------------------------------------------------
+    def register(self, session: Session, form: Registration) -> User:
+        username = policy.normalise_username(form.username)
+        problems = self._registration_problems(form, username)
+        if problems:
+            raise RegistrationInvalid(problems[0], fields=problems)
+        if self._by_username(session, username) is not None:
+            raise UsernameTaken("This username is already taken.")
+        user = User(
+            id=uuid.uuid4(),
+            username=username,
+            display_name=form.display_name.strip() or username,
+            email=(form.email or "").strip() or None,
+            password_hash=_hasher(self.settings).hash(form.password),
+            role=Role.user,
+            language=form.language,
+            date_of_birth=form.date_of_birth,
+            adult_from=policy.adult_from(form.date_of_birth),
+        )
+        session.add(user)
+        session.flush()
+        accepted = self._record_acceptances(session, user, form.accepted, form.language)
+        audit.record(
+            session,
+            actor=Actor.of(user),
+            tag="user:register",
+            target=user,
+            data={"minor": user.is_minor, "language": user.language, "accepted": accepted},
+        )
+        return user
+
+    def _registration_problems(self, form: Registration, username: str) -> list[str]:
+        problems: list[str] = []
+        if not policy.username_is_valid(username):
+            problems.append("A username is 3 to 32 Latin letters, digits, dots, dashes or underscores.")
+        pw = policy.password_problem(form.password, username)
+        if pw:
+            problems.append(pw)
+        today = utcnow().date()
+        if form.date_of_birth >= today or form.date_of_birth.year < today.year - 120:
+            problems.append("Enter a real date of birth.")
+        if form.language not in LANGUAGES:
+            problems.append("Choose one of the offered languages.")
+        if len(form.display_name) > 120:
+            problems.append("The display name is too long.")
+        for kind in REQUIRED_AT_REGISTRATION:
+            if form.accepted.get(kind) != current(kind, form.language).version:
+                problems.append("Registration completes only after you accept the user agreement and the privacy policy.")
+                break
+        return problems
+
+    def _record_acceptances(
+        self, session: Session, user: User, accepted: dict[str, str], language: str
+    ) -> dict[str, str]:
+        done: dict[str, str] = {}
+        for kind in REQUIRED_AT_REGISTRATION:
+            doc = current(kind, language)
+            if accepted.get(kind) != doc.version:
+                continue
+            session.add(
+                DocumentAcceptance(
+                    user_id=user.id, kind=kind, version=doc.version, language=language, text_sha256=doc.sha256
+                )
+            )
+            done[kind] = doc.version
+        return done
+
+    def pending_documents(self, session: Session, user: User) -> list[DocumentKind]:
+        """Documents whose current version this user has not accepted yet (asked again on change)."""
+        rows = session.execute(
+            select(DocumentAcceptance.kind, DocumentAcceptance.version).where(DocumentAcceptance.user_id == user.id)
+        ).all()
+        have = {(k, v) for k, v in rows}
+        return [k for k in REQUIRED_AT_REGISTRATION if (k, current(k, user.language).version) not in have]
+
+    def accept_documents(self, session: Session, user: User, accepted: dict[str, str]) -> dict[str, str]:
+        pending = self.pending_documents(session, user)
+        done = self._record_acceptances(session, user, {k: v for k, v in accepted.items() if k in pending}, user.language)
+        if done:
+            audit.record(session, actor=Actor.of(user), tag="user:accept_documents", target=user, data=done)
+        return done
+
+    # --- login --------------------------------------------------------------------------------
+    def authenticate(self, session: Session, username: str, password: str) -> User:
+        """Check a password, refusing after too many recent failures for that username."""
+        key = digest("login:" + policy.normalise_username(username))
+        since = utcnow() - timedelta(seconds=self.settings.login_window_seconds)
+        failures = session.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(LoginAttempt.key_digest == key, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False))
+        )
+        if (failures or 0) >= self.settings.login_max_failures:
+            raise LoginThrottled("Too many failed attempts. Try again in a few minutes.")
+        user = self._by_username(session, policy.normalise_username(username))
+        ok = False
+        if user is not None and user.password_hash and user.status == AccountStatus.active:
+            try:
+                ok = _hasher(self.settings).verify(user.password_hash, password)
+            except (VerificationError, InvalidHashError):
+                ok = False
+        session.add(LoginAttempt(key_digest=key, succeeded=ok))
+        if not ok or user is None:
+            session.flush()
+            raise LoginFailed("Wrong username or password.")
+        return user
+
+    def start_session(self, session: Session, user: User) -> tuple[str, UserSession]:
+        token = new_token()
+        row = UserSession(
+            user_id=user.id,
+            token_digest=digest(token),
+            csrf_token=new_token(nbytes=24),
+            expires_at=utcnow() + timedelta(days=self.settings.session_days),
+        )
+        session.add(row)
+        audit.record(session, actor=Actor.of(user), tag="session:start", target=user)
+        return token, row
+
+    def resolve_session(self, session: Session, token: str) -> tuple[User, UserSession] | None:
+        row = session.scalars(select(UserSession).where(UserSession.token_digest == digest(token))).one_or_none()
+        if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+            return None
+        user = session.get(User, row.user_id)
+        if user is None or user.status != AccountStatus.active:
+            return None
+        return user, row
+
+    def end_session(self, session: Session, user: User, row: UserSession) -> None:
+        row.revoked_at = utcnow()
+        audit.record(session, actor=Actor.of(user), tag="session:end", target=user)
+
+    def change_password(self, session: Session, user: User, old: str, new: str) -> None:
+        assert user.password_hash is not None  # noqa: S101 - callers are signed in with a password
+        try:
+            _hasher(self.settings).verify(user.password_hash, old)
+        except (VerificationError, InvalidHashError) as exc:
+            raise Invalid("The current password is wrong.") from exc
+        problem = policy.password_problem(new, user.username)
+        if problem:
+            raise Invalid(problem, n=policy.MIN_PASSWORD_LENGTH)
+        user.password_hash = _hasher(self.settings).hash(new)
+        # Every other session ends: a changed password must lock out whoever knew the old one.
+        for row in session.scalars(
+            select(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        ):
+            row.revoked_at = utcnow()
+        audit.record(session, actor=Actor.of(user), tag="user:change_password", target=user)
+
+    def set_language(self, session: Session, user: User, language: str) -> None:
+        if language not in LANGUAGES:
+            raise Invalid("Choose one of the offered languages.")
+        if user.language != language:
+            old, user.language = user.language, language
+            audit.record(session, actor=Actor.of(user), tag="user:set_language", target=user, data={"from": old, "to": language})
+
+    # --- staff and principals -----------------------------------------------------------------
+    def create_user(
+        self,
+        session: Session,
+        actor: Actor,
+        *,
+        username: str,
+        role: Role,
+        password: str | None,
+        display_name: str | None = None,
+        email: str | None = None,
+        date_of_birth: date | None = None,
+        language: str = "kk",
+    ) -> User:
+        username = policy.normalise_username(username)
+        if not policy.username_is_valid(username):
+            raise Invalid("A username is 3 to 32 Latin letters, digits, dots, dashes or underscores.")
+        if password is not None:
+            problem = policy.password_problem(password, username)
+            if problem:
+                raise Invalid(problem, n=policy.MIN_PASSWORD_LENGTH)
+        if self._by_username(session, username) is not None:
+            raise UsernameTaken("This username is already taken.")
+        user = User(
+            id=uuid.uuid4(),
+            username=username,
+            display_name=display_name or username,
+            email=email,
+            password_hash=_hasher(self.settings).hash(password) if password else None,
+            role=role,
+            language=language,
+            date_of_birth=date_of_birth,
+            adult_from=policy.adult_from(date_of_birth) if date_of_birth else None,
+        )
+        session.add(user)
+        session.flush()
+        audit.record(session, actor=actor, tag="user:create", target=user, data={"role": role})
+        return user
+
+    def set_role(self, session: Session, actor: Actor, user: User, role: Role) -> None:
+        if actor.id == user.id:
+            raise Forbidden("You cannot change your own role.")
+        if user.role != role:
+            old, user.role = user.role, role
+            audit.record(session, actor=actor, tag="user:set_role", target=user, data={"from": old, "to": role})
+
+    def set_status(self, session: Session, actor: Actor, user: User, status: AccountStatus) -> None:
+        if actor.id == user.id:
+            raise Forbidden("You cannot change your own account status.")
+        if user.status != status:
+            old, user.status = user.status, status
+            audit.record(session, actor=actor, tag="user:set_status", target=user, data={"from": old, "to": status})
+
+    def issue_token(
+        self,
+        session: Session,
+        actor: Actor,
+        principal: User,
+        *,
+        name: str,
+        scopes: list[str],
+        expires_at: datetime | None = None,
+    ) -> IssuedToken:
+        allowed = policy.TOKEN_SCOPES.get(principal.role, frozenset())
+        if not scopes or not set(scopes) <= allowed:
+            raise Invalid("These scopes are not allowed for this account: {scopes}", scopes=", ".join(sorted(set(scopes) - allowed)) or "—")
+        if not name.strip():
+            raise Invalid("Give the token a name.")
+        token = new_token(prefix="snm_")
+        row = ApiToken(
+            principal_id=principal.id,
+            name=name.strip()[:120],
+            token_digest=digest(token),
+            prefix=token[:12],
+            scopes=sorted(scopes),
+            created_by_id=actor.id,
+            expires_at=expires_at,
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session, actor=actor, tag="token:issue", target=row, data={"principal": principal.username, "scopes": row.scopes}
+        )
+        return IssuedToken(token=token, row=row)
+
+    def revoke_token(self, session: Session, actor: Actor, token_id: uuid.UUID) -> ApiToken:
+        row = session.get(ApiToken, token_id)
+        if row is None:
+            raise NotFound("No such token.")
+        if row.revoked_at is None:
+            row.revoked_at = utcnow()
+            audit.record(session, actor=actor, tag="token:revoke", target=row)
+        return row
+
+    def resolve_token(self, session: Session, token: str) -> tuple[User, ApiToken] | None:
+        row = session.scalars(select(ApiToken).where(ApiToken.token_digest == digest(token))).one_or_none()
+        now = utcnow()
+        if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
+            return None
+        principal = session.get(User, row.principal_id)
+        if principal is None or principal.status != AccountStatus.active:
+            return None
+        row.last_used_at = now
+        return principal, row
+
+    # --- lookups ------------------------------------------------------------------------------
+    def _by_username(self, session: Session, username: str) -> User | None:
+        return session.scalars(select(User).where(User.username == username)).one_or_none()
+
+    def get_by_username(self, session: Session, username: str) -> User:
+        user = self._by_username(session, policy.normalise_username(username))
+        if user is None or user.status == AccountStatus.deleted:
+            raise NotFound("No such account.")
+        return user
+
+    def get(self, session: Session, user_id: uuid.UUID) -> User:
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFound("No such account.")
+        return user
+
+
+account_service = AccountService()

@@ -1,0 +1,124 @@
+"""The application factory: one FastAPI app serving the JSON API, the HTML site and the console."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from senim.config import Mode, Settings, get_settings
+from senim.db import Database
+from senim.errors import AppError
+from senim.web import i18n
+from senim.web.middleware import SenimMiddleware
+from senim.web.templating import render
+
+log = logging.getLogger("senim")
+
+# Domains in the order of the OpenAPI document; each may have ``api.py`` and ``views.py`` with a ``router``.
+DOMAINS = [
+    "account",
+    "community",
+    "content",
+    "feed",
+    "notification",
+    "platform",
+    "audit",
+    "jobs",
+    "console",
+]
+
+
+def router_modules() -> list[str]:
+    src = Path(__file__).parent
+    return [
+        f"senim.{domain}.{kind}"
+        for domain in DOMAINS
+        for kind in ("api", "views")
+        if (src / domain / f"{kind}.py").exists()
+    ]
+
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+def _error_response(request: Request, status: int, code: str, message: str, **extra: object) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
+    return render(request, "error.html", {"status": status, "message": message}, status_code=status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def app_error(request: Request, exc: AppError) -> Response:
+        params = {k: v for k, v in exc.params.items() if k != "fields"}
+        message = i18n.gettext(exc.message, **params)
+        extra: dict[str, object] = {}
+        if "fields" in exc.params:
+            extra["problems"] = [i18n.gettext(p, **params) for p in exc.params["fields"]]
+        return _error_response(request, exc.status_code, exc.code, message, **extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            {"field": ".".join(str(p) for p in err.get("loc", ())[1:]), "message": err.get("msg", "")}
+            for err in exc.errors()
+        ]
+        message = i18n.gettext("Some fields are missing or invalid.")
+        return _error_response(request, 422, "invalid", message, problems=problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {404: "Page not found.", 405: "This method is not allowed here."}
+        message = i18n.gettext(messages.get(exc.status_code, "The request could not be handled."))
+        return _error_response(request, exc.status_code, "http_error", message)
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None, *, worker: bool | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    db = db or Database(settings.database_url)
+    run_worker = settings.embedded_worker if worker is None else worker
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        embedded = None
+        if run_worker:
+            from senim.jobs.worker import Worker
+
+            embedded = Worker(db, settings, name="embedded")
+            embedded.start_in_thread()
+        try:
+            yield
+        finally:
+            if embedded is not None:
+                embedded.stop()
+
+    app = FastAPI(
+        title="Senim API",
+        version="1",
+        summary="Online platform and compliance engine for the Law of the Republic of Kazakhstan "
+        '"On online platforms and online advertising"',
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.add_middleware(SenimMiddleware, secure_cookies=settings.mode is Mode.production)
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in router_modules():
+        app.include_router(importlib.import_module(module).router)
+    return app

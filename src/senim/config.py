@@ -1,0 +1,70 @@
+"""One settings object, read once from the environment (prefix ``SENIM_``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-only-secret-change-me"  # noqa: S105 - the known development value production refuses
+
+
+class Mode(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SENIM_", env_file=".env", extra="ignore")
+
+    mode: Mode = Mode.development
+    database_url: str = "sqlite:///./var/senim.db"
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    base_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    time_zone: str = "Asia/Almaty"
+    default_language: str = "kk"
+    media_dir: Path = Path("var/media")
+    max_upload_bytes: int = 8 * 1024 * 1024
+    max_image_pixels: int = 40_000_000
+    embedded_worker: bool = True
+    worker_concurrency: int = 1
+    job_lease_seconds: int = 300
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    mail_from: str = "Senim <no-reply@senim.local>"
+    webhook_timeout_seconds: float = 10.0
+    webhook_replay_window_seconds: int = 300
+    login_max_failures: int = 5
+    login_window_seconds: int = 900
+    session_days: int = 14
+    operator_name: str = "Senim demo operator"
+    operator_bin: str = "000000000000"
+
+    @model_validator(mode="after")
+    def _refuse_dev_secrets_in_production(self) -> Settings:
+        if self.mode is Mode.production:
+            secret = self.secret_key.get_secret_value()
+            if secret == DEV_SECRET or len(secret) < 32:
+                raise ValueError(
+                    "SENIM_SECRET_KEY must be set to a random value of at least 32 characters in production"
+                )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secret_bytes(self) -> bytes:
+        return self.secret_key.get_secret_value().encode()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,65 @@
+"""Job handlers by name. A handler is thin and idempotent: it calls a service with the job's session.
+
+The worker runs a handler inside a transaction that also marks the job succeeded, so the database
+changes a job makes happen exactly once; anything it sends out carries ``ctx.idempotency_key`` so the
+receiver can drop a repeat after a crash between sending and committing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from senim.config import Settings
+
+
+@dataclass
+class JobContext:
+    session: Session
+    settings: Settings
+    job_id: uuid.UUID
+    name: str
+    payload: dict[str, Any]
+    attempt: int
+    idempotency_key: str
+
+
+Handler = Callable[[JobContext], None]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    handler: Handler
+    max_attempts: int
+    priority: int
+
+
+HANDLERS: dict[str, JobSpec] = {}
+
+
+def job(name: str, *, max_attempts: int = 8, priority: int = 50) -> Callable[[Handler], Handler]:
+    """Register ``handler`` under ``name`` (``<domain>.<event>``)."""
+
+    def register(handler: Handler) -> Handler:
+        if name in HANDLERS and HANDLERS[name].handler is not handler:
+            raise ValueError(f"job {name!r} is registered twice")
+        HANDLERS[name] = JobSpec(name=name, handler=handler, max_attempts=max_attempts, priority=priority)
+        return handler
+
+    return register
+
+
+def load_handlers() -> dict[str, JobSpec]:
+    """Import every domain's ``jobs`` module, which registers its handlers with ``@job``."""
+    import importlib
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parent.parent
+    for path in sorted(src.glob("*/jobs.py")):
+        importlib.import_module(f"senim.{path.parent.name}.jobs")
+    return HANDLERS

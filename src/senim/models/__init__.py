@@ -1,0 +1,47 @@
+"""All ORM models; importing this package registers every table on ``Base.metadata``."""
+
+from senim.models.account import (
+    AccountStatus,
+    ApiToken,
+    DocumentAcceptance,
+    LoginAttempt,
+    Role,
+    User,
+    UserSession,
+)
+from senim.models.audit import AuditHead, AuditRecord
+from senim.models.base import Base
+from senim.models.community import Community, CommunityMember, CommunityStatus, MemberRole
+from senim.models.content import ContentItem, ItemKind, ItemStatus, Media
+from senim.models.feed import HiddenItem, HiddenKind
+from senim.models.job import Job, JobSchedule, JobStatus, Priority
+from senim.models.notification import Notification, WebhookEndpoint
+
+__all__ = [
+    "AccountStatus",
+    "ApiToken",
+    "AuditHead",
+    "AuditRecord",
+    "Base",
+    "Community",
+    "CommunityMember",
+    "CommunityStatus",
+    "ContentItem",
+    "DocumentAcceptance",
+    "HiddenItem",
+    "HiddenKind",
+    "ItemKind",
+    "ItemStatus",
+    "Job",
+    "JobSchedule",
+    "JobStatus",
+    "LoginAttempt",
+    "Media",
+    "MemberRole",
+    "Notification",
+    "Priority",
+    "Role",
+    "User",
+    "UserSession",
+    "WebhookEndpoint",
+]

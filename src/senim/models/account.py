@@ -1,0 +1,128 @@
+"""Accounts (people, staff and external principals), sessions, API tokens, document acceptances."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from senim.kit.clock import today_in, utcnow
+from senim.models.base import Base, CreatedMixin, IdMixin
+
+
+class Role(StrEnum):
+    user = "user"
+    moderator = "moderator"
+    senior_moderator = "senior_moderator"
+    safety_officer = "safety_officer"
+    legal_officer = "legal_officer"
+    data_protection_officer = "data_protection_officer"
+    ads_reviewer = "ads_reviewer"
+    administrator = "administrator"
+    auditor = "auditor"
+    authorized_body = "authorized_body"
+    law_enforcement = "law_enforcement"
+    integrating_platform = "integrating_platform"
+
+
+STAFF_ROLES = frozenset(
+    {
+        Role.moderator,
+        Role.senior_moderator,
+        Role.safety_officer,
+        Role.legal_officer,
+        Role.data_protection_officer,
+        Role.ads_reviewer,
+        Role.administrator,
+        Role.auditor,
+    }
+)
+EXTERNAL_ROLES = frozenset({Role.authorized_body, Role.law_enforcement, Role.integrating_platform})
+
+
+class AccountStatus(StrEnum):
+    active = "active"
+    suspended = "suspended"
+    deleted = "deleted"
+
+
+class User(IdMixin, CreatedMixin, Base):
+    __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("platform_id", "external_id"),)
+
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(String(32), default=Role.user)
+    status: Mapped[AccountStatus] = mapped_column(String(16), default=AccountStatus.active)
+    language: Mapped[str] = mapped_column(String(8), default="kk")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    date_of_birth: Mapped[date | None]
+    # The day the account holder turns 18: kept so queries can tell minors without computing ages.
+    adult_from: Mapped[date | None]
+    platform_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def is_minor(self) -> bool:
+        return self.adult_from is not None and today_in() < self.adult_from
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_external(self) -> bool:
+        return self.role in EXTERNAL_ROLES
+
+
+class UserSession(IdMixin, CreatedMixin, Base):
+    __tablename__ = "user_session"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class LoginAttempt(IdMixin, Base):
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_key_at", "key_digest", "at"),)
+
+    key_digest: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(IdMixin, CreatedMixin, Base):
+    __tablename__ = "api_token"
+
+    principal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    scopes: Mapped[list[Any]]
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class DocumentAcceptance(IdMixin, Base):
+    """A user's acceptance of one version of a legal document (LAW-26, LAW-73)."""
+
+    __tablename__ = "document_acceptance"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    version: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    accepted_at: Mapped[datetime] = mapped_column(default=utcnow)

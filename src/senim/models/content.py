@@ -1,0 +1,60 @@
+"""Content items (posts, comments, items pushed by integrating platforms) and their media."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from senim.kit.clock import utcnow
+from senim.models.base import Base, CreatedMixin, IdMixin
+
+
+class ItemKind(StrEnum):
+    post = "post"
+    comment = "comment"
+
+
+class ItemStatus(StrEnum):
+    visible = "visible"
+    hidden = "hidden"  # hidden pending review or by a decision; the author still sees it
+    removed = "removed"  # removed by a decision
+    deleted = "deleted"  # deleted by its author
+
+
+class ContentItem(IdMixin, CreatedMixin, Base):
+    __tablename__ = "content_item"
+    __table_args__ = (
+        UniqueConstraint("platform_id", "external_id"),
+        Index("ix_content_item_feed", "kind", "status", "created_at"),
+    )
+
+    kind: Mapped[ItemKind] = mapped_column(String(16))
+    author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    community_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("community.id"), index=True)
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("content_item.id"), index=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ItemStatus] = mapped_column(String(16), default=ItemStatus.visible)
+    platform_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    external_url: Mapped[str | None] = mapped_column(String(2000))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None]
+
+
+class Media(IdMixin, CreatedMixin, Base):
+    """An uploaded image, decoded and re-encoded without metadata before it is stored."""
+
+    __tablename__ = "media"
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    item_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("content_item.id"), index=True)
+    content_type: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)

@@ -1,0 +1,54 @@
+"""A pure ASGI middleware: request id, interface language, security headers, the visitor CSRF cookie."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from starlette.datastructures import MutableHeaders
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from senim.audit.service import request_id_var
+from senim.web import i18n
+
+LANG_COOKIE = "senim_lang"
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+)
+
+
+class SenimMiddleware:
+    def __init__(self, app: ASGIApp, *, secure_cookies: bool = False) -> None:
+        self.app = app
+        self.secure_cookies = secure_cookies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        conn = HTTPConnection(scope)
+        rid = conn.headers.get("x-request-id") or uuid.uuid4().hex
+        rid = rid[:64]
+        request_id_var.set(rid)
+        lang = conn.cookies.get(LANG_COOKIE)
+        i18n.locale_var.set(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
+        state: dict[str, Any] = scope.setdefault("state", {})
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["x-request-id"] = rid
+                headers.setdefault("x-content-type-options", "nosniff")
+                headers.setdefault("referrer-policy", "same-origin")
+                headers.setdefault("x-frame-options", "DENY")
+                headers.setdefault("content-security-policy", CSP)
+                headers.setdefault("content-language", i18n.locale_var.get())
+                new_csrf = state.get("new_csrf")
+                if new_csrf:
+                    secure = "; Secure" if self.secure_cookies else ""
+                    headers.append("set-cookie", f"senim_csrf={new_csrf}; Path=/; HttpOnly; SameSite=Lax{secure}")
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)

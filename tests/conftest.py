@@ -1,0 +1,120 @@
+"""Test harness: the same suite on SQLite and, when SENIM_TEST_DATABASE_URL is set, on PostgreSQL.
+
+Each xdist worker gets its own database per backend, built by running the migrations once. Tests commit
+for real (the app, workers and jobs all do), and every table is emptied after each test.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["SENIM_MODE"] = "test"
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from senim.app import create_app
+from senim.config import Mode, Settings, get_settings
+from senim.db import Database, normalise_url
+from senim.migrations import upgrade
+from senim.models import Base
+
+get_settings.cache_clear()
+
+PG_URL = os.environ.get("SENIM_TEST_DATABASE_URL", "").strip()
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "[postgresql" in item.nodeid or "-postgresql" in item.nodeid:
+            item.add_marker(pytest.mark.postgres)
+
+
+def _worker_id(config: pytest.Config) -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _postgres_database(name: str) -> str:
+    admin = make_url(normalise_url(PG_URL))
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return admin.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    worker = _worker_id(request.config)
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / f"senim-{worker}.db"
+        url = f"sqlite:///{path}"
+    else:
+        url = _postgres_database(f"senim_test_{worker}")
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def _database(database_url: str) -> Iterator[Database]:
+    db = Database(database_url)
+    yield db
+    db.dispose()
+
+
+def _empty_all_tables(db: Database) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.is_sqlite:
+            for name in tables:
+                conn.execute(text(f'DELETE FROM "{name}"'))
+        else:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in tables) + " RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def db(_database: Database) -> Iterator[Database]:
+    yield _database
+    _database._after_commit.clear()
+    _empty_all_tables(_database)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        mode=Mode.test,
+        database_url=database_url,
+        embedded_worker=False,
+        media_dir=tmp_path / "media",
+        smtp_port=0,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
+    return create_app(settings, db, worker=False)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def session(db: Database) -> Iterator[Session]:
+    """A session for arranging and checking; call ``session.commit()`` after arranging."""
+    s = db.sessionmaker()
+    try:
+        yield s
+    finally:
+        s.rollback()
+        s.close()
