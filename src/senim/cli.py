@@ -1,0 +1,139 @@
+"""The ``senim`` command: serve, worker, migrate, demo, create-user, audit verify."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from senim.config import get_settings
+from senim.db import Database
+from senim.models import Role
+
+app = typer.Typer(help="Senim — online platform and compliance engine.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+console = Console()
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (Alembic migrations)."""
+    from senim.migrations import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    console.print(f"[green]Database is up to date[/green] ({settings.database_url.split('@')[-1]})")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+    worker: Annotated[bool | None, typer.Option(help="Run the background worker in this process")] = None,
+) -> None:
+    """Serve the web site, the console and the API (with an in-process worker in embedded mode)."""
+    import uvicorn
+
+    from senim.app import create_app
+
+    settings = get_settings()
+    application = create_app(settings, worker=worker)
+    host, port = host or settings.host, port or settings.port
+    console.print(f"Senim is serving on [bold]http://{host}:{port}[/bold]  (API docs: /api/docs)")
+    uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=True)
+
+
+@app.command("worker")
+def run_worker(
+    name: Annotated[str, typer.Option(help="Worker name shown in the job table")] = "",
+    concurrency: Annotated[int, typer.Option(min=1, max=64)] = 1,
+) -> None:
+    """Run a standalone background worker (use PostgreSQL for more than one)."""
+    import os
+    import socket
+
+    from senim.jobs.worker import Worker
+
+    settings = get_settings()
+    db = Database(settings.database_url)
+    label = name or f"{socket.gethostname()}:{os.getpid()}"
+    console.print(f"Worker [bold]{label}[/bold] started")
+    Worker(db, settings, name=label, concurrency=concurrency).run_forever()
+
+
+@app.command()
+def demo(
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Only when the database has no accounts yet")] = False,
+) -> None:
+    """Load realistic demo data in Kazakh and Russian: one user of each role, communities, posts."""
+    from senim.demo import DEMO_PASSWORD, load_demo
+
+    settings = get_settings()
+    db = Database(settings.database_url)
+    with db.transaction() as session:
+        created = load_demo(session, only_if_empty=if_empty)
+    if created:
+        console.print(f"\nDemo data loaded. Log in at [bold]{settings.base_url}/login[/bold] as:")
+        for username, role in created:
+            console.print(f"  {username:<14} {role:<24} password: {DEMO_PASSWORD}")
+    else:
+        console.print(f"Demo data already present. Log in at [bold]{settings.base_url}/login[/bold]")
+        console.print(f"  (demo accounts: user, moderator, admin, … — password: {DEMO_PASSWORD})")
+
+
+@app.command("create-user")
+def create_user(
+    username: str,
+    role: Annotated[Role, typer.Option(help="Role of the account")] = Role.user,
+    password: Annotated[str | None, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = None,
+    display_name: Annotated[str | None, typer.Option()] = None,
+    birth: Annotated[str | None, typer.Option(help="Date of birth, YYYY-MM-DD")] = None,
+) -> None:
+    """Create an account (staff or external principal); the action is audited as the system."""
+    from senim.account.service import account_service
+    from senim.audit import Actor
+    from senim.errors import AppError
+
+    settings = get_settings()
+    db = Database(settings.database_url)
+    try:
+        with db.transaction() as session:
+            user = account_service.create_user(
+                session,
+                Actor.system("cli"),
+                username=username,
+                role=role,
+                password=password or None,
+                display_name=display_name,
+                date_of_birth=date.fromisoformat(birth) if birth else None,
+            )
+    except (AppError, ValueError) as exc:
+        console.print(f"[red]{getattr(exc, 'message', exc)}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(f"Created [bold]{user.username}[/bold] ({user.role})")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit chain; name every edited, inserted or deleted record. Exit 1 if broken."""
+    from senim.audit.service import verify
+
+    settings = get_settings()
+    db = Database(settings.database_url)
+    with db.transaction() as session:
+        result = verify(session)
+    if result.ok:
+        console.print(f"[green]Audit chain intact[/green]: {result.checked} records verified")
+        return
+    console.print(f"[red]Audit chain BROKEN[/red] ({result.checked} records read):")
+    for problem in result.problems:
+        console.print(f"  - {problem}")
+    sys.exit(1)
+
+
+if __name__ == "__main__":
+    app()
