@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from senim.app import create_app
 from senim.config import Mode, Settings, get_settings
-from senim.db import Database, normalise_url
+from senim.db import Database, make_engine, normalise_url
 from senim.migrations import upgrade
 from senim.models import Base
 
@@ -109,12 +109,24 @@ def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
         yield c
 
 
+@pytest.fixture(scope="session")
+def _checking_engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url, autocommit=True) if database_url.startswith("sqlite") else create_engine(
+        normalise_url(database_url), isolation_level="AUTOCOMMIT"
+    )
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
-def session(db: Database) -> Iterator[Session]:
-    """A session for arranging and checking; call ``session.commit()`` after arranging."""
-    s = db.sessionmaker()
+def session(db: Database, _checking_engine: Engine) -> Iterator[Session]:
+    """A session for arranging and checking; call ``session.commit()`` after arranging.
+
+    Each statement runs on its own (autocommit), like READ COMMITTED: a test reading the database never
+    holds a lock or a stale snapshot while the app it drives writes.
+    """
+    s = Session(_checking_engine, expire_on_commit=False)
     try:
         yield s
     finally:
-        s.rollback()
         s.close()

@@ -35,12 +35,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin_deferred(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
 def _sqlite_begin_immediate(conn: Any) -> None:
     # Take the write lock at BEGIN so two writers queue on busy_timeout instead of failing to upgrade.
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(url: str, *, echo: bool = False, write: bool = True, autocommit: bool = False) -> Engine:
+    """An engine; on SQLite, ``write`` engines take the write lock at BEGIN, others read a snapshot,
+    and ``autocommit`` ones (tests' checking sessions) run each statement on its own."""
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -53,20 +59,33 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             poolclass=NullPool,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        if not autocommit:
+            event.listen(engine, "begin", _sqlite_begin_immediate if write else _sqlite_begin_deferred)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
 class Database:
-    """An engine, its session factory, and the hooks that run after a commit (worker wake-up)."""
+    """An engine, its session factories, and the hooks that run after a commit (worker wake-up).
+
+    On SQLite, ``transaction(write=True)`` begins with BEGIN IMMEDIATE, so writers wait for each other
+    (busy_timeout) instead of failing when a read snapshot turns into a write; read-only transactions
+    (``write=False``: GET requests, reports) begin deferred and never block writers. On PostgreSQL
+    both are the same engine.
+    """
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url, echo=echo)
+        self.read_engine = make_engine(self.url, echo=echo, write=False) if self.is_sqlite_url else self.engine
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        self.read_sessionmaker = sessionmaker(self.read_engine, expire_on_commit=False, autoflush=True)
         self._after_commit: list[Callable[[Session], None]] = []
         self._lock = threading.Lock()
+
+    @property
+    def is_sqlite_url(self) -> bool:
+        return self.url.startswith("sqlite")
 
     @property
     def is_sqlite(self) -> bool:
@@ -77,12 +96,14 @@ class Database:
             self._after_commit.append(callback)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        session = self.sessionmaker()
+    def transaction(self, *, write: bool = True) -> Iterator[Session]:
+        session = (self.sessionmaker if write else self.read_sessionmaker)()
         try:
             yield session
             session.commit()
         except BaseException:
+            # Detach first: loaded objects keep their state for the error page instead of expiring.
+            session.expunge_all()
             session.rollback()
             raise
         else:
@@ -93,3 +114,4 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self.read_engine.dispose()

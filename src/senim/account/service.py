@@ -313,7 +313,8 @@ class AccountService:
         principal = session.get(User, row.principal_id)
         if principal is None or principal.status != AccountStatus.active:
             return None
-        row.last_used_at = now
+        if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
+            row.last_used_at = now  # coarse, so reads with a token rarely write
         return principal, row
 
     # --- lookups ------------------------------------------------------------------------------

@@ -31,8 +31,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One database session per request; the boundary commits on success and rolls back on error."""
-    with request.app.state.db.transaction() as session:
+    """One database session per request; the boundary commits on success and rolls back on error.
+
+    Safe methods read (on SQLite without taking the write lock); the others write.
+    """
+    with request.app.state.db.transaction(write=request.method not in SAFE_METHODS) as session:
         yield session
 
 

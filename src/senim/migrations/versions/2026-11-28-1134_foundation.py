@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 11:31:01.359824
+Create Date: 2026-11-28 11:34:05.690800
 """
 
 from collections.abc import Sequence
@@ -222,7 +222,7 @@ def upgrade() -> None:
     op.create_table(
         "notification",
         sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("kind", sa.String(length=80), nullable=False),
+        sa.Column("kind", sa.String(length=255), nullable=False),
         sa.Column(
             "params",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
@@ -241,7 +241,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification")),
     )
     with op.batch_alter_table("notification", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_notification_user_id"), ["user_id"], unique=False)
+        batch_op.create_index("ix_notification_user_created", ["user_id", "created_at"], unique=False)
 
     op.create_table(
         "user_session",
@@ -405,7 +405,7 @@ def downgrade() -> None:
 
     op.drop_table("user_session")
     with op.batch_alter_table("notification", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_notification_user_id"))
+        batch_op.drop_index("ix_notification_user_created")
 
     op.drop_table("notification")
     with op.batch_alter_table("hidden_item", schema=None) as batch_op:
