@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -119,6 +120,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *, 
     app.add_middleware(SenimMiddleware, secure_cookies=settings.mode is Mode.production)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in router_modules():
-        app.include_router(importlib.import_module(module).router)
+    app.state.routers = [importlib.import_module(module).router for module in router_modules()]
+    for router in app.state.routers:
+        app.include_router(router)
     return app
+
+
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    """Every route of Senim's own routers (what the route × role table covers)."""
+    return [route for router in app.state.routers for route in router.routes if isinstance(route, APIRoute)]

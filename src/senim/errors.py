@@ -36,6 +36,16 @@ class Forbidden(AppError):
     code = "forbidden"
 
 
+class PermissionDenied(Forbidden):
+    """The route's declared permission is not held (object-level refusals use plain Forbidden)."""
+
+    code = "permission_denied"
+
+
+class CsrfFailed(Forbidden):
+    code = "csrf_failed"
+
+
 class NotFound(AppError):
     status_code = 404
     code = "not_found"

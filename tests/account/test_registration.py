@@ -98,6 +98,7 @@ def test_username_taken_is_409(client: TestClient, session: Session) -> None:
     assert session.scalar(select(func.count()).select_from(User)) == 1
 
 
+@pytest.mark.law("LAW-22")
 def test_minor_is_marked(client: TestClient, session: Session) -> None:
     today = date.today()
     page = client.get("/register")

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from senim.account.policy import Perm, has_perm
 from senim.account.service import account_service
 from senim.audit import Actor
-from senim.errors import Forbidden, NotAuthenticated
+from senim.errors import CsrfFailed, NotAuthenticated, PermissionDenied
 from senim.kit.secrets import constant_time_equal, new_token
 from senim.models import ApiToken, Role, User, UserSession
 
@@ -137,15 +137,15 @@ class Require:
         if request.method not in SAFE_METHODS and principal.token is None and not _is_json(request):
             expected = csrf_token_for(request, principal)
             if not expected or not constant_time_equal(await _submitted_csrf(request), expected):
-                raise Forbidden("The form has expired. Reload the page and try again.")
+                raise CsrfFailed("The form has expired. Reload the page and try again.")
         if self.perm is Perm.anonymous and principal.user is not None:
-            raise Forbidden("You are already logged in.")
+            raise PermissionDenied("You are already logged in.")
         if not has_perm(principal.role, self.perm):
             if principal.user is None:
                 raise NotAuthenticated("Please log in first.")
-            raise Forbidden("You do not have permission to do this.")
+            raise PermissionDenied("You do not have permission to do this.")
         if principal.token is not None and self.scope and self.scope not in principal.token.scopes:
-            raise Forbidden("The API token lacks the scope {scope}.", scope=self.scope)
+            raise PermissionDenied("The API token lacks the scope {scope}.", scope=self.scope)
         return principal
 
 

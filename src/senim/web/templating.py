@@ -29,11 +29,9 @@ def build_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s, **kw: i18n.gettext(s, **kw),
-        ngettext=lambda s, p, n, **kw: i18n.ngettext(s, p, n, **kw),
-        newstyle=True,
-    )
+    # Our own callables: ``_("At least {n} characters.", n=10)`` translates, then formats with str.format;
+    # the result is plain text, escaped on output like any other value.
+    env.globals.update(_=i18n.gettext, gettext=i18n.gettext, ngettext=i18n.ngettext)
     env.filters.update(
         datetime=i18n.fmt_datetime, date=i18n.fmt_date, number=i18n.fmt_number, tenge=i18n.fmt_tenge
     )

@@ -1,0 +1,99 @@
+"""Realistic demo data in Kazakh and Russian: one account of each role, communities, posts, comments."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from senim.account.documents import REQUIRED_AT_REGISTRATION, current
+from senim.account.service import Registration, account_service
+from senim.audit import Actor
+from senim.community.service import community_service
+from senim.content.service import content_service
+from senim.models import Role, User
+
+DEMO_PASSWORD = "senim-demo-2026"  # noqa: S105 - published demo credentials, development only
+
+# username, role, display name, language, date of birth
+PEOPLE: list[tuple[str, Role, str, str, date | None]] = [
+    ("aigerim", Role.user, "Айгерім Серікқызы", "kk", date(1996, 4, 12)),
+    ("daniyar", Role.user, "Данияр Жұмабаев", "kk", date(2010, 9, 3)),  # a minor
+    ("olga", Role.user, "Ольга Ким", "ru", date(1988, 1, 27)),
+    ("moderator", Role.moderator, "Модератор Асқар", "kk", None),
+    ("senior", Role.senior_moderator, "Аға модератор Гүлнар", "kk", None),
+    ("safety", Role.safety_officer, "Қауіпсіздік офицері Ерлан", "kk", None),
+    ("legal", Role.legal_officer, "Юрист Сауле", "ru", None),
+    ("dpo", Role.data_protection_officer, "ДҚО Мадина", "kk", None),
+    ("adsreview", Role.ads_reviewer, "Жарнама сарапшысы Тимур", "kk", None),
+    ("admin", Role.administrator, "Әкімші", "kk", None),
+    ("auditor", Role.auditor, "Аудитор Нұржан", "ru", None),
+]
+PRINCIPALS: list[tuple[str, Role, str]] = [
+    ("authority", Role.authorized_body, "Уәкілетті орган (demo)"),
+    ("police", Role.law_enforcement, "Құқық қорғау органы (demo)"),
+    ("partner", Role.integrating_platform, "Серіктес платформа (demo)"),
+]
+
+COMMUNITIES = [
+    ("almaty-velo", "Алматы велосипедшілері", "Қала ішіндегі велосипед жолдары, маршруттар және қауіпсіздік туралы қауымдастық."),
+    ("kitap", "Кітап клубы · Книжный клуб", "Қазақ және орыс әдебиеті туралы пікірталас. Обсуждаем казахскую и русскую литературу."),
+]
+
+POSTS = [
+    ("aigerim", "almaty-velo", "Бүгін Медеуге дейін велосипедпен бардым — жол жабық емес, бірақ жоғарыда жел қатты. Дулыға киюді ұмытпаңыздар! 🚴"),
+    ("olga", "almaty-velo", "Кто знает, где в Алматы можно недорого починить велосипед? Желательно в районе Абая — Байтурсынова."),
+    ("aigerim", "kitap", "Абайдың «Қара сөздерін» қайта оқып жатырмын. Отыз сегізінші сөз — әлі күнге өзекті."),
+    ("olga", "kitap", "Дочитала «Путь Абая» Мухтара Ауэзова в переводе. Советую всем, кто хочет понять степь XIX века."),
+    ("daniyar", None, "Ертең мектепте робототехника жарысы бар. Біздің команда желілік роботты бағдарламалады!"),
+    ("moderator", None, "Сәлеметсіздер ме! Бұл — Senim демо-платформасы. Шағымдар 20 күн ішінде дәлелді жауап алады."),
+]
+
+COMMENTS = [
+    (2, "aigerim", "Абай даңғылындағы «Велошеберхана» жақсы, бағасы да қолжетімді."),
+    (0, "olga", "Спасибо за напоминание про шлем!"),
+]
+
+
+def load_demo(session: Session, *, only_if_empty: bool = False) -> list[tuple[str, str]]:
+    """Create the demo data; returns (username, role) of the accounts created."""
+    if only_if_empty and session.scalar(select(func.count()).select_from(User)):
+        return []
+    actor = Actor.system("demo")
+    users: dict[str, User] = {}
+    for username, role, name, lang, birth in PEOPLE:
+        if role is Role.user:
+            accepted = {kind.value: current(kind, lang).version for kind in REQUIRED_AT_REGISTRATION}
+            users[username] = account_service.register(
+                session,
+                Registration(
+                    username=username,
+                    display_name=name,
+                    password=DEMO_PASSWORD,
+                    date_of_birth=birth or date(1990, 1, 1),
+                    language=lang,
+                    accepted=accepted,
+                    email=f"{username}@example.kz",
+                ),
+            )
+        else:
+            users[username] = account_service.create_user(
+                session, actor, username=username, role=role, password=DEMO_PASSWORD, display_name=name, language=lang
+            )
+    for username, role, name in PRINCIPALS:
+        users[username] = account_service.create_user(
+            session, actor, username=username, role=role, password=None, display_name=name
+        )
+    communities = {}
+    for slug, name, description in COMMUNITIES:
+        communities[slug] = community_service.create(session, users["aigerim"], slug, name, description)
+        for member in ("olga", "daniyar", "moderator"):
+            community_service.join(session, users[member], communities[slug])
+    posts = []
+    for author, slug, body in POSTS:
+        community_id = communities[slug].id if slug else None
+        posts.append(content_service.create_post(session, users[author], body=body, community_id=community_id))
+    for index, author, body in COMMENTS:
+        content_service.create_comment(session, users[author], posts[index].id, body)
+    return [(u, r.value) for u, r, *_ in PEOPLE] + [(u, f"{r.value} (API token only)") for u, r, _ in PRINCIPALS]
