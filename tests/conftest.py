@@ -7,6 +7,7 @@ for real (the app, workers and jobs all do), and every table is emptied after ea
 from __future__ import annotations
 
 import os
+import uuid
 
 os.environ["SENIM_MODE"] = "test"
 
@@ -37,30 +38,41 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.postgres)
 
 
+RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)[:8]
+
+
 def _worker_id(config: pytest.Config) -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    """Unique per run and xdist worker, so parallel runs on one PostgreSQL server never share a database."""
+    return f"{RUN_ID}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+
+def _admin(sql: str) -> None:
+    engine = create_engine(make_url(normalise_url(PG_URL)), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(sql))
+    engine.dispose()
 
 
 def _postgres_database(name: str) -> str:
-    admin = make_url(normalise_url(PG_URL))
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return admin.set(database=name).render_as_string(hide_password=False)
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _admin(f'CREATE DATABASE "{name}"')
+    return make_url(normalise_url(PG_URL)).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     worker = _worker_id(request.config)
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("db") / f"senim-{worker}.db"
         url = f"sqlite:///{path}"
-    else:
-        url = _postgres_database(f"senim_test_{worker}")
+        upgrade(url)
+        yield url
+        return
+    name = f"senim_test_{worker}"
+    url = _postgres_database(name)
     upgrade(url)
-    return url
+    yield url
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -82,6 +82,8 @@ class Database:
         self.read_sessionmaker = sessionmaker(self.read_engine, expire_on_commit=False, autoflush=True)
         self._after_commit: list[Callable[[Session], None]] = []
         self._lock = threading.Lock()
+        # A plain Lock, not an RLock: a request's session generator may exit on another pool thread.
+        self._sqlite_writer = threading.Lock()
 
     @property
     def is_sqlite_url(self) -> bool:
@@ -97,6 +99,11 @@ class Database:
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
+        # In one process, SQLite writers queue on a lock instead of SQLite's sleeping busy handler,
+        # which would otherwise back off for up to 100 ms per try under contention.
+        serialise = write and self.is_sqlite_url
+        if serialise:
+            self._sqlite_writer.acquire()
         session = (self.sessionmaker if write else self.read_sessionmaker)()
         try:
             yield session
@@ -111,6 +118,8 @@ class Database:
                 callback(session)
         finally:
             session.close()
+            if serialise:
+                self._sqlite_writer.release()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -15,7 +15,7 @@ from senim.account.service import Registration, account_service
 from senim.errors import AppError
 from senim.web import i18n
 from senim.web.auth import SESSION_COOKIE, DbSession, Principal, requires
-from senim.web.forms import flash_message, form_fields, redirect, safe_next
+from senim.web.forms import Form, fields, flash_message, redirect, safe_next
 from senim.web.i18n import N_
 from senim.web.middleware import LANG_COOKIE
 from senim.web.templating import render
@@ -54,22 +54,22 @@ def register_page(request: Request, principal: Annotated[Principal, Depends(requ
 
 
 @router.post("/register")
-async def register_submit(
-    request: Request, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.anonymous))]
+def register_submit(
+    request: Request, form: Form, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.anonymous))]
 ) -> Response:
-    fields = await form_fields(request)
+    data = fields(form)
     language = i18n.locale_var.get()
-    accepted = {kind: fields.get(f"accept_{kind}", "") for kind in REQUIRED_AT_REGISTRATION}
-    keep = {k: fields.get(k, "") for k in ("username", "display_name", "email", "date_of_birth")}
+    accepted = {kind: data.get(f"accept_{kind}", "") for kind in REQUIRED_AT_REGISTRATION}
+    keep = {k: data.get(k, "") for k in ("username", "display_name", "email", "date_of_birth")}
     try:
-        birth = date.fromisoformat(fields.get("date_of_birth", ""))
+        birth = date.fromisoformat(data.get("date_of_birth", ""))
     except ValueError:
         return _register_page(request, [i18n.gettext("Enter a real date of birth.")], keep, status=422)
     form = Registration(
-        username=fields.get("username", ""),
-        display_name=fields.get("display_name", ""),
-        email=fields.get("email") or None,
-        password=fields.get("password", ""),
+        username=data.get("username", ""),
+        display_name=data.get("display_name", ""),
+        email=data.get("email") or None,
+        password=data.get("password", ""),
         date_of_birth=birth,
         language=language,
         accepted={k: v for k, v in accepted.items() if v},
@@ -94,22 +94,22 @@ def login_page(request: Request, principal: Annotated[Principal, Depends(require
 
 
 @router.post("/login")
-async def login_submit(
-    request: Request, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.anonymous))]
+def login_submit(
+    request: Request, form: Form, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.anonymous))]
 ) -> Response:
-    fields = await form_fields(request)
+    data = fields(form)
     try:
-        user = account_service.authenticate(session, fields.get("username", ""), fields.get("password", ""))
+        user = account_service.authenticate(session, data.get("username", ""), data.get("password", ""))
     except AppError as exc:
         # The failed attempt is recorded (rate limiting), so this response commits.
         return render(
             request,
             "account/login.html",
-            {"problems": [i18n.gettext(exc.message)], "next": safe_next(fields.get("next")), "username": fields.get("username", "")},
+            {"problems": [i18n.gettext(exc.message)], "next": safe_next(data.get("next")), "username": data.get("username", "")},
             status_code=exc.status_code,
         )
     token, _row = account_service.start_session(session, user)
-    response = redirect(safe_next(fields.get("next")), LOGGED_IN)
+    response = redirect(safe_next(data.get("next")), LOGGED_IN)
     set_session_cookie(request, response, token)
     response.set_cookie(LANG_COOKIE, user.language, max_age=365 * 86400, samesite="lax")
     return response
@@ -125,17 +125,17 @@ def logout(session: DbSession, principal: Annotated[Principal, Depends(requires(
 
 
 @router.post("/language")
-async def set_language(
-    request: Request, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.public))]
+def set_language(
+    request: Request, form: Form, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.public))]
 ) -> Response:
-    fields = await form_fields(request)
-    language = fields.get("language", "")
+    data = fields(form)
+    language = data.get("language", "")
     if language not in i18n.LANGUAGES:
         language = i18n.DEFAULT_LANGUAGE
     if principal.user is not None:
         account_service.set_language(session, principal.user, language)
     i18n.locale_var.set(language)
-    response = redirect(safe_next(fields.get("next")), LANGUAGE_SAVED)
+    response = redirect(safe_next(data.get("next")), LANGUAGE_SAVED)
     response.set_cookie(LANG_COOKIE, language, max_age=365 * 86400, samesite="lax")
     return response
 
@@ -157,14 +157,14 @@ def account_page(request: Request, session: DbSession, principal: Annotated[Prin
 
 
 @router.post("/account/password")
-async def change_password(
-    request: Request, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.participate))]
+def change_password(
+    request: Request, form: Form, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.participate))]
 ) -> Response:
-    fields = await form_fields(request)
+    data = fields(form)
     user = principal.require_user()
     try:
         with session.begin_nested():
-            account_service.change_password(session, user, fields.get("current_password", ""), fields.get("new_password", ""))
+            account_service.change_password(session, user, data.get("current_password", ""), data.get("new_password", ""))
     except AppError as exc:
         return render(
             request,
@@ -180,10 +180,10 @@ async def change_password(
 
 
 @router.post("/account/documents")
-async def accept_documents(
-    request: Request, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.signed_in))]
+def accept_documents(
+    request: Request, form: Form, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.signed_in))]
 ) -> Response:
-    fields = await form_fields(request)
-    accepted = {kind: fields[f"accept_{kind}"] for kind in REQUIRED_AT_REGISTRATION if fields.get(f"accept_{kind}")}
+    data = fields(form)
+    accepted = {kind: data[f"accept_{kind}"] for kind in REQUIRED_AT_REGISTRATION if data.get(f"accept_{kind}")}
     account_service.accept_documents(session, principal.require_user(), accepted)
     return redirect("/account", DOCUMENTS_ACCEPTED)

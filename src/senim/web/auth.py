@@ -108,7 +108,10 @@ def csrf_token_for(request: Request, principal: Principal) -> str:
     return token
 
 
-async def _submitted_csrf(request: Request) -> str:
+async def submitted_csrf(request: Request) -> str:
+    """The CSRF token a request carries (header, or form field). Reads the body; touches no database."""
+    if request.method in SAFE_METHODS:
+        return ""
     header = request.headers.get("x-csrf-token")
     if header:
         return header
@@ -132,11 +135,15 @@ class Require:
         self.perm = perm
         self.scope = scope
 
-    async def __call__(self, request: Request, session: DbSession) -> Principal:
+    # A plain ``def``: FastAPI runs it in the thread pool, so its database work never blocks the event
+    # loop (a blocked loop could deadlock with a request holding the SQLite write lock).
+    def __call__(
+        self, request: Request, session: DbSession, csrf: Annotated[str, Depends(submitted_csrf)]
+    ) -> Principal:
         principal = load_principal(request, session)
         if request.method not in SAFE_METHODS and principal.token is None and not _is_json(request):
             expected = csrf_token_for(request, principal)
-            if not expected or not constant_time_equal(await _submitted_csrf(request), expected):
+            if not expected or not constant_time_equal(csrf, expected):
                 raise CsrfFailed("The form has expired. Reload the page and try again.")
         if self.perm is Perm.anonymous and principal.user is not None:
             raise PermissionDenied("You are already logged in.")

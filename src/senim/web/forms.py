@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
@@ -18,13 +20,23 @@ def markdown(text: str) -> Markup:
     return Markup(_md.render(text))  # noqa: S704 - markdown-it escapes everything; raw HTML is off
 
 
-async def form_fields(request: Request) -> dict[str, str]:
-    form = await request.form()
+async def read_form(request: Request) -> FormData:
+    """The request's form, parsed on the event loop (no database work here).
+
+    HTML views are plain ``def`` functions taking ``form: Form`` so that their database work runs in the
+    thread pool: database calls inside ``async def`` would block the event loop.
+    """
+    return await request.form()
+
+
+Form = Annotated[FormData, Depends(read_form)]
+
+
+def fields(form: FormData) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
-async def form_files(request: Request, name: str) -> list[UploadFile]:
-    form = await request.form()
+def files(form: FormData, name: str) -> list[UploadFile]:
     return [f for f in form.getlist(name) if isinstance(f, UploadFile) and f.filename]
 
 
@@ -56,3 +68,13 @@ def redirect(path: str, flash: str | None = None) -> RedirectResponse:
         sep = "&" if "?" in path else "?"
         path = f"{path}{sep}msg={quote(flash)}"
     return RedirectResponse(path, status_code=303)
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """Deprecated: use ``form: Form`` in a plain ``def`` view (kept while views move over)."""
+    return fields(await request.form())
+
+
+async def form_files(request: Request, name: str) -> list[UploadFile]:
+    """Deprecated: use ``form: Form`` and ``files(form, name)``."""
+    return files(await request.form(), name)
