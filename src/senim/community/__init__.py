@@ -1,0 +1,1 @@
+"""Public communities (DEF-08) and community moderators (DEF-09)."""

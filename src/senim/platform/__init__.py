@@ -1,0 +1,1 @@
+"""The integrating-platform API: an existing platform pushes accounts and content items."""

@@ -1,0 +1,76 @@
+"""API shapes for integrating platforms: pushed accounts and content items."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from senim.models import AccountStatus, ItemKind, ItemStatus
+from senim.platform import service
+
+
+class AccountPush(BaseModel):
+    display_name: str = Field(min_length=1, max_length=service.DISPLAY_NAME_MAX)
+    date_of_birth: date | None = Field(
+        default=None,
+        description="Lets Senim apply the protections for minors. Omitted or null keeps the stored value.",
+    )
+    bio: str | None = Field(
+        default=None,
+        max_length=service.BIO_MAX,
+        description='Omitted or null keeps the stored value; "" clears it.',
+    )
+
+
+class AccountRead(BaseModel):
+    id: uuid.UUID = Field(description="The account's Senim id.")
+    external_id: str
+    username: str = Field(
+        description="The generated Senim username, p-<platform short id>-<slug of external id>."
+    )
+    display_name: str
+    status: AccountStatus
+    is_minor: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ItemPush(BaseModel):
+    author_external_id: str = Field(
+        min_length=1, max_length=service.EXTERNAL_ID_MAX, description="The author's account, pushed before."
+    )
+    kind: ItemKind
+    parent_external_id: str | None = Field(
+        default=None,
+        max_length=service.EXTERNAL_ID_MAX,
+        description="For a comment: the item it answers, pushed before. A post has none.",
+    )
+    body: str = Field(default="", max_length=service.BODY_MAX)
+    external_url: str | None = Field(
+        default=None,
+        max_length=service.URL_MAX,
+        description="Where the item is on the platform. Omitted or null keeps the stored value.",
+    )
+    created_at: datetime | None = Field(
+        default=None, description="When the item was created on the platform (UTC if no offset is given)."
+    )
+
+
+class ItemRead(BaseModel):
+    id: uuid.UUID = Field(description="The item's Senim id.")
+    external_id: str
+    kind: ItemKind
+    status: ItemStatus
+    author_external_id: str
+    parent_external_id: str | None
+    external_url: str | None
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+    decisions: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Moderation decisions about the item, once the moderation domain records them.",
+    )
