@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import date
 from typing import Annotated
@@ -49,20 +50,19 @@ def serve(
 
 @app.command("worker")
 def run_worker(
-    name: Annotated[str, typer.Option(help="Worker name shown in the job table")] = "",
-    concurrency: Annotated[int, typer.Option(min=1, max=64)] = 1,
+    name: Annotated[str, typer.Option(help="Worker name shown in the job table")] = "worker",
+    concurrency: Annotated[
+        int | None, typer.Option(min=1, max=64, help="Claim-and-run loops (default: SENIM_WORKER_CONCURRENCY)")
+    ] = None,
 ) -> None:
     """Run a standalone background worker (use PostgreSQL for more than one)."""
-    import os
-    import socket
-
     from senim.jobs.worker import Worker
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = get_settings()
     db = Database(settings.database_url)
-    label = name or f"{socket.gethostname()}:{os.getpid()}"
-    console.print(f"Worker [bold]{label}[/bold] started")
-    Worker(db, settings, name=label, concurrency=concurrency).run_forever()
+    console.print(f"Worker [bold]{name}[/bold] started")
+    Worker(db, settings, name=name, concurrency=concurrency).run_forever()
 
 
 @app.command()

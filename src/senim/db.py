@@ -97,6 +97,11 @@ class Database:
         with self._lock:
             self._after_commit.append(callback)
 
+    def remove_on_commit(self, callback: Callable[[Session], None]) -> None:
+        with self._lock:
+            if callback in self._after_commit:
+                self._after_commit.remove(callback)
+
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
         # In one process, SQLite writers queue on a lock instead of SQLite's sleeping busy handler,

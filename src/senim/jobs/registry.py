@@ -37,25 +37,58 @@ class JobSpec:
     handler: Handler
     max_attempts: int
     priority: int
+    every_seconds: int | None = None  # set for periodic jobs (``@periodic``)
 
 
 HANDLERS: dict[str, JobSpec] = {}
+
+
+def _register(spec: JobSpec) -> None:
+    if spec.name in HANDLERS and HANDLERS[spec.name].handler is not spec.handler:
+        raise ValueError(f"job {spec.name!r} is registered twice")
+    HANDLERS[spec.name] = spec
 
 
 def job(name: str, *, max_attempts: int = 8, priority: int = 50) -> Callable[[Handler], Handler]:
     """Register ``handler`` under ``name`` (``<domain>.<event>``)."""
 
     def register(handler: Handler) -> Handler:
-        if name in HANDLERS and HANDLERS[name].handler is not handler:
-            raise ValueError(f"job {name!r} is registered twice")
-        HANDLERS[name] = JobSpec(name=name, handler=handler, max_attempts=max_attempts, priority=priority)
+        _register(JobSpec(name=name, handler=handler, max_attempts=max_attempts, priority=priority))
+        return handler
+
+    return register
+
+
+def periodic(
+    name: str, *, every_seconds: int, priority: int = 50, max_attempts: int = 3
+) -> Callable[[Handler], Handler]:
+    """Register ``handler`` under ``name`` and run it every ``every_seconds``.
+
+    Workers keep one ``job_schedule`` row per periodic job and enqueue one job per slot (the slot's due
+    time is in ``ctx.payload["slot"]`` and in the idempotency key), however many workers run. Slots
+    missed while no worker ran collapse into one run. Fewer attempts than ``@job`` by default: the next
+    slot comes anyway.
+    """
+    if every_seconds < 1:
+        raise ValueError("every_seconds must be at least 1")
+
+    def register(handler: Handler) -> Handler:
+        _register(
+            JobSpec(
+                name=name,
+                handler=handler,
+                max_attempts=max_attempts,
+                priority=priority,
+                every_seconds=every_seconds,
+            )
+        )
         return handler
 
     return register
 
 
 def load_handlers() -> dict[str, JobSpec]:
-    """Import every domain's ``jobs`` module, which registers its handlers with ``@job``."""
+    """Import every domain's ``jobs`` module, which registers its handlers with ``@job``/``@periodic``."""
     import importlib
     from pathlib import Path
 
