@@ -32,7 +32,11 @@ class SenimMiddleware:
         rid = conn.headers.get("x-request-id") or uuid.uuid4().hex
         rid = rid[:64]
         request_id_var.set(rid)
+        # The chosen language (cookie; a signed-in user's own choice replaces it once known). API clients
+        # without the cookie may ask with Accept-Language; pages default to Kazakh (LAW-08).
         lang = conn.cookies.get(LANG_COOKIE)
+        if lang not in i18n.LANGUAGES and scope["path"].startswith("/api/"):
+            lang = i18n.negotiate(conn.headers.get("accept-language"))
         i18n.locale_var.set(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
         state: dict[str, Any] = scope.setdefault("state", {})
 
