@@ -87,9 +87,11 @@ def _empty_all_tables(db: Database) -> None:
     with db.engine.begin() as conn:
         if db.is_sqlite:
             for name in tables:
-                conn.execute(text(f'DELETE FROM "{name}"'))
+                conn.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - names from our own metadata
         else:
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in tables) + " RESTART IDENTITY CASCADE"))
+            conn.execute(
+                text("TRUNCATE " + ", ".join(f'"{n}"' for n in tables) + " RESTART IDENTITY CASCADE")
+            )
 
 
 @pytest.fixture
@@ -123,8 +125,10 @@ def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def _checking_engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url, autocommit=True) if database_url.startswith("sqlite") else create_engine(
-        normalise_url(database_url), isolation_level="AUTOCOMMIT"
+    engine = (
+        make_engine(database_url, autocommit=True)
+        if database_url.startswith("sqlite")
+        else create_engine(normalise_url(database_url), isolation_level="AUTOCOMMIT")
     )
     yield engine
     engine.dispose()

@@ -10,7 +10,6 @@ import os
 
 os.environ.setdefault("SENIM_MODE", "test")
 
-from fastapi.routing import APIRoute
 
 from senim.app import api_routes, create_app
 from senim.config import Settings

@@ -47,6 +47,7 @@ def router_modules() -> list[str]:
         if (src / domain / f"{kind}.py").exists()
     ]
 
+
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 
 
@@ -86,7 +87,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return _error_response(request, exc.status_code, "http_error", message)
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None, *, worker: bool | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, db: Database | None = None, *, worker: bool | None = None
+) -> FastAPI:
     settings = settings or get_settings()
     db = db or Database(settings.database_url)
     run_worker = settings.embedded_worker if worker is None else worker

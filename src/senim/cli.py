@@ -52,7 +52,8 @@ def serve(
 def run_worker(
     name: Annotated[str, typer.Option(help="Worker name shown in the job table")] = "worker",
     concurrency: Annotated[
-        int | None, typer.Option(min=1, max=64, help="Claim-and-run loops (default: SENIM_WORKER_CONCURRENCY)")
+        int | None,
+        typer.Option(min=1, max=64, help="Claim-and-run loops (default: SENIM_WORKER_CONCURRENCY)"),
     ] = None,
 ) -> None:
     """Run a standalone background worker (use PostgreSQL for more than one)."""
@@ -67,7 +68,9 @@ def run_worker(
 
 @app.command()
 def demo(
-    if_empty: Annotated[bool, typer.Option("--if-empty", help="Only when the database has no accounts yet")] = False,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Only when the database has no accounts yet")
+    ] = False,
 ) -> None:
     """Load realistic demo data in Kazakh and Russian: one user of each role, communities, posts."""
     from senim.demo import DEMO_PASSWORD, load_demo
@@ -89,7 +92,9 @@ def demo(
 def create_user(
     username: str,
     role: Annotated[Role, typer.Option(help="Role of the account")] = Role.user,
-    password: Annotated[str | None, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = None,
+    password: Annotated[
+        str | None, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = None,
     display_name: Annotated[str | None, typer.Option()] = None,
     birth: Annotated[str | None, typer.Option(help="Date of birth, YYYY-MM-DD")] = None,
 ) -> None:

@@ -77,7 +77,9 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url, echo=echo)
-        self.read_engine = make_engine(self.url, echo=echo, write=False) if self.is_sqlite_url else self.engine
+        self.read_engine = (
+            make_engine(self.url, echo=echo, write=False) if self.is_sqlite_url else self.engine
+        )
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
         self.read_sessionmaker = sessionmaker(self.read_engine, expire_on_commit=False, autoflush=True)
         self._after_commit: list[Callable[[Session], None]] = []

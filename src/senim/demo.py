@@ -37,17 +37,52 @@ PRINCIPALS: list[tuple[str, Role, str]] = [
 ]
 
 COMMUNITIES = [
-    ("almaty-velo", "Алматы велосипедшілері", "Қала ішіндегі велосипед жолдары, маршруттар және қауіпсіздік туралы қауымдастық."),
-    ("kitap", "Кітап клубы · Книжный клуб", "Қазақ және орыс әдебиеті туралы пікірталас. Обсуждаем казахскую и русскую литературу."),
+    (
+        "almaty-velo",
+        "Алматы велосипедшілері",
+        "Қала ішіндегі велосипед жолдары, маршруттар және қауіпсіздік туралы қауымдастық.",
+    ),
+    (
+        "kitap",
+        "Кітап клубы · Книжный клуб",
+        "Қазақ және орыс әдебиеті туралы пікірталас. Обсуждаем казахскую и русскую литературу.",
+    ),
 ]
 
-POSTS = [
-    ("aigerim", "almaty-velo", "Бүгін Медеуге дейін велосипедпен бардым — жол жабық емес, бірақ жоғарыда жел қатты. Дулыға киюді ұмытпаңыздар! 🚴"),
-    ("olga", "almaty-velo", "Кто знает, где в Алматы можно недорого починить велосипед? Желательно в районе Абая — Байтурсынова."),
-    ("aigerim", "kitap", "Абайдың «Қара сөздерін» қайта оқып жатырмын. Отыз сегізінші сөз — әлі күнге өзекті."),
-    ("olga", "kitap", "Дочитала «Путь Абая» Мухтара Ауэзова в переводе. Советую всем, кто хочет понять степь XIX века."),
-    ("daniyar", None, "Ертең мектепте робототехника жарысы бар. Біздің команда желілік роботты бағдарламалады!"),
-    ("moderator", None, "Сәлеметсіздер ме! Бұл — Senim демо-платформасы. Шағымдар 20 күн ішінде дәлелді жауап алады."),
+POSTS: list[tuple[str, str | None, str]] = [
+    (
+        "aigerim",
+        "almaty-velo",
+        (
+            "Бүгін Медеуге дейін велосипедпен бардым — жол жабық емес, бірақ жоғарыда жел қатты. "
+            "Дулыға киюді ұмытпаңыздар! 🚴"
+        ),
+    ),
+    (
+        "olga",
+        "almaty-velo",
+        "Кто знает, где в Алматы можно недорого починить велосипед? Желательно в районе Абая — Байтурсынова.",
+    ),
+    (
+        "aigerim",
+        "kitap",
+        "Абайдың «Қара сөздерін» қайта оқып жатырмын. Отыз сегізінші сөз — әлі күнге өзекті.",
+    ),
+    (
+        "olga",
+        "kitap",
+        "Дочитала «Путь Абая» Мухтара Ауэзова в переводе. Советую всем, кто хочет понять степь XIX века.",
+    ),
+    (
+        "daniyar",
+        None,
+        "Ертең мектепте робототехника жарысы бар. Біздің команда желілік роботты бағдарламалады!",
+    ),
+    (
+        "moderator",
+        None,
+        "Сәлеметсіздер ме! Бұл — Senim демо-платформасы. Шағымдар 20 күн ішінде дәлелді жауап алады.",
+    ),
 ]
 
 COMMENTS = [
@@ -79,7 +114,13 @@ def load_demo(session: Session, *, only_if_empty: bool = False) -> list[tuple[st
             )
         else:
             users[username] = account_service.create_user(
-                session, actor, username=username, role=role, password=DEMO_PASSWORD, display_name=name, language=lang
+                session,
+                actor,
+                username=username,
+                role=role,
+                password=DEMO_PASSWORD,
+                display_name=name,
+                language=lang,
             )
     for username, role, name in PRINCIPALS:
         users[username] = account_service.create_user(
@@ -91,9 +132,13 @@ def load_demo(session: Session, *, only_if_empty: bool = False) -> list[tuple[st
         for member in ("olga", "daniyar", "moderator"):
             community_service.join(session, users[member], communities[slug])
     posts = []
-    for author, slug, body in POSTS:
-        community_id = communities[slug].id if slug else None
-        posts.append(content_service.create_post(session, users[author], body=body, community_id=community_id))
+    for author, where, body in POSTS:
+        community_id = communities[where].id if where else None
+        posts.append(
+            content_service.create_post(session, users[author], body=body, community_id=community_id)
+        )
     for index, author, body in COMMENTS:
         content_service.create_comment(session, users[author], posts[index].id, body)
-    return [(u, r.value) for u, r, *_ in PEOPLE] + [(u, f"{r.value} (API token only)") for u, r, _ in PRINCIPALS]
+    return [(u, r.value) for u, r, *_ in PEOPLE] + [
+        (u, f"{r.value} (API token only)") for u, r, _ in PRINCIPALS
+    ]

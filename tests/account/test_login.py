@@ -45,7 +45,10 @@ def test_wrong_password_then_throttled(client: TestClient, session: Session, set
 def test_api_login_json(client: TestClient, session: Session) -> None:
     user = make_user(session)
     session.commit()
-    assert client.post("/api/v1/session", json={"username": user.username, "password": "nope"}).status_code == 401
+    assert (
+        client.post("/api/v1/session", json={"username": user.username, "password": "nope"}).status_code
+        == 401
+    )
     r = client.post("/api/v1/session", json={"username": user.username.upper(), "password": PASSWORD})
     assert r.status_code == 200
     assert r.json()["role"] == "user"
@@ -71,7 +74,11 @@ def test_password_change_ends_other_sessions(client: TestClient, session: Sessio
     assert len(live) == 1
     bad = client.post(
         "/account/password",
-        data={"csrf_token": csrf_from(client.get("/account").text), "current_password": "wrong", "new_password": "x" * 12},
+        data={
+            "csrf_token": csrf_from(client.get("/account").text),
+            "current_password": "wrong",
+            "new_password": "x" * 12,
+        },
     )
     assert bad.status_code == 422
 
@@ -91,7 +98,11 @@ def test_staff_login_reaches_audit_log_only_with_permission(client: TestClient, 
 
 def test_language_choice_is_remembered_per_browser_and_user(client: TestClient, session: Session) -> None:
     page = client.get("/")
-    r = client.post("/language", data={"language": "ru", "csrf_token": csrf_from(page.text), "next": "/register"}, follow_redirects=False)
+    r = client.post(
+        "/language",
+        data={"language": "ru", "csrf_token": csrf_from(page.text), "next": "/register"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"].startswith("/register")
     assert 'lang="ru"' in client.get("/register").text
     user = make_user(session)
@@ -105,5 +116,9 @@ def test_language_choice_is_remembered_per_browser_and_user(client: TestClient, 
 
 def test_open_redirect_is_refused(client: TestClient) -> None:
     page = client.get("/")
-    r = client.post("/language", data={"language": "kk", "csrf_token": csrf_from(page.text), "next": "//evil.example/"}, follow_redirects=False)
+    r = client.post(
+        "/language",
+        data={"language": "kk", "csrf_token": csrf_from(page.text), "next": "//evil.example/"},
+        follow_redirects=False,
+    )
     assert r.headers["location"].startswith("/?") or r.headers["location"] == "/"

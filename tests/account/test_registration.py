@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from senim.account.documents import DocumentKind, current
+from senim.kit.clock import today_in
 from senim.models import AuditRecord, DocumentAcceptance, User
 from tests.fixtures.builders import PASSWORD, accepted_documents, csrf_from
 
@@ -59,7 +60,9 @@ def test_registration_records_acceptance_with_versions_and_time(client: TestClie
 
 @pytest.mark.law("LAW-26")
 @pytest.mark.parametrize("missing", ["user_agreement", "privacy_policy"])
-def test_registration_without_accepting_writes_nothing(client: TestClient, session: Session, missing: str) -> None:
+def test_registration_without_accepting_writes_nothing(
+    client: TestClient, session: Session, missing: str
+) -> None:
     page = client.get("/register")
     form = _form(page.text)
     del form[f"accept_{missing}"]
@@ -78,9 +81,17 @@ def test_registration_with_outdated_document_version_is_refused(client: TestClie
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("username", "a"), ("username", "has space"), ("password", "short"), ("date_of_birth", "2999-01-01"), ("date_of_birth", "nonsense")],
+    [
+        ("username", "a"),
+        ("username", "has space"),
+        ("password", "short"),
+        ("date_of_birth", "2999-01-01"),
+        ("date_of_birth", "nonsense"),
+    ],
 )
-def test_bad_registration_input_is_422_and_writes_nothing(client: TestClient, session: Session, field: str, value: str) -> None:
+def test_bad_registration_input_is_422_and_writes_nothing(
+    client: TestClient, session: Session, field: str, value: str
+) -> None:
     page = client.get("/register")
     r = client.post("/register", data=_form(page.text, **{field: value}))
     assert r.status_code == 422
@@ -100,10 +111,13 @@ def test_username_taken_is_409(client: TestClient, session: Session) -> None:
 
 @pytest.mark.law("LAW-22")
 def test_minor_is_marked(client: TestClient, session: Session) -> None:
-    today = date.today()
+    today = today_in()
     page = client.get("/register")
     dob = date(today.year - 15, 1, 1).isoformat()
-    assert client.post("/register", data=_form(page.text, date_of_birth=dob), follow_redirects=False).status_code == 303
+    assert (
+        client.post("/register", data=_form(page.text, date_of_birth=dob), follow_redirects=False).status_code
+        == 303
+    )
     user = session.scalars(select(User).where(User.username == "aigerim")).one()
     assert user.is_minor
     assert user.adult_from == date(today.year + 3, 1, 1)

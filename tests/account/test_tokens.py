@@ -16,7 +16,9 @@ def test_admin_issues_and_revokes_a_token(client: TestClient, session: Session) 
     platform = make_user(session, role=Role.integrating_platform, password=None)
     session.commit()
     csrf = login(client, admin)
-    r = client.post("/api/v1/tokens", json={"principal_id": str(platform.id), "name": "prod", "scopes": ["platform:push"]})
+    r = client.post(
+        "/api/v1/tokens", json={"principal_id": str(platform.id), "name": "prod", "scopes": ["platform:push"]}
+    )
     assert r.status_code == 201, r.text
     secret = r.json()["token"]
     row = session.scalars(select(ApiToken)).one()
@@ -41,9 +43,13 @@ def test_scopes_must_fit_the_principal(client: TestClient, session: Session) -> 
     person = make_user(session)
     session.commit()
     login(client, admin)
-    bad = client.post("/api/v1/tokens", json={"principal_id": str(platform.id), "name": "x", "scopes": ["authority:submit"]})
+    bad = client.post(
+        "/api/v1/tokens", json={"principal_id": str(platform.id), "name": "x", "scopes": ["authority:submit"]}
+    )
     assert bad.status_code == 422
-    bad = client.post("/api/v1/tokens", json={"principal_id": str(person.id), "name": "x", "scopes": ["platform:push"]})
+    bad = client.post(
+        "/api/v1/tokens", json={"principal_id": str(person.id), "name": "x", "scopes": ["platform:push"]}
+    )
     assert bad.status_code == 422
     assert session.scalars(select(ApiToken)).all() == []
 

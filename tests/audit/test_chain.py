@@ -15,7 +15,14 @@ from tests.fixtures.builders import login, make_user
 
 def _three(session: Session) -> None:
     for i in range(3):
-        audit.record(session, actor=Actor.system("test"), tag="thing:touch", target_type="thing", target_id=str(i), data={"i": i})
+        audit.record(
+            session,
+            actor=Actor.system("test"),
+            tag="thing:touch",
+            target_type="thing",
+            target_id=str(i),
+            data={"i": i},
+        )
     session.commit()
 
 
@@ -57,7 +64,16 @@ def test_inserted_record_is_detected(session: Session) -> None:
     assert rec is not None
     session.expunge(rec)
     session.execute(update(AuditRecord).where(AuditRecord.seq == 3).values(seq=4))
-    forged = AuditRecord(seq=3, at=rec.at, actor_id=None, actor_label="x", tag="forged:insert", data={}, prev_hash="f" * 64, hash="0" * 64)
+    forged = AuditRecord(
+        seq=3,
+        at=rec.at,
+        actor_id=None,
+        actor_label="x",
+        tag="forged:insert",
+        data={},
+        prev_hash="f" * 64,
+        hash="0" * 64,
+    )
     session.add(forged)
     session.execute(update(AuditHead).values(seq=4))
     session.commit()

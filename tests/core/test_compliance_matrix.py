@@ -12,7 +12,9 @@ MARK = re.compile(r"""mark\.law\(\s*["']((?:LAW|DEF)-\d+a?)["']""")
 
 def _matrix() -> dict[str, str]:
     rows: dict[str, str] = {}
-    for first, _last, status in ROW.findall((ROOT / "docs" / "compliance-matrix.md").read_text(encoding="utf-8")):
+    for first, _last, status in ROW.findall(
+        (ROOT / "docs" / "compliance-matrix.md").read_text(encoding="utf-8")
+    ):
         rows[first] = status.strip()
     return rows
 
@@ -28,7 +30,9 @@ def _marked() -> dict[str, list[str]]:
 def test_every_implemented_id_has_a_marked_test() -> None:
     matrix, marked = _matrix(), _marked()
     missing = [i for i, status in matrix.items() if status in {"implemented", "partial"} and i not in marked]
-    assert not missing, f"marked implemented/partial in the matrix but no test carries the law marker: {missing}"
+    assert not missing, (
+        f"marked implemented/partial in the matrix but no test carries the law marker: {missing}"
+    )
 
 
 def test_every_marked_id_is_in_the_matrix_and_not_planned() -> None:

@@ -126,7 +126,10 @@ def test_route_refuses_exactly_the_roles_the_table_refuses(
         kwargs = {} if method in {"GET", "DELETE"} else {"json": {}}
         response = client.request(method, _fill(path), follow_redirects=False, **kwargs)
         code = ""
-        if response.headers.get("content-type", "").startswith("application/json") and response.status_code >= 400:
+        if (
+            response.headers.get("content-type", "").startswith("application/json")
+            and response.status_code >= 400
+        ):
             code = response.json().get("error", {}).get("code", "")
         refused = response.status_code in (401, 403) and code in DENIALS
         if refused == has_perm(role, perm):

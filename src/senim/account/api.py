@@ -97,21 +97,29 @@ def me(principal: Annotated[Principal, Depends(requires(Perm.signed_in))]) -> Us
 
 @router.post("/me/password", status_code=204)
 def change_password(
-    body: PasswordChange, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.participate))]
+    body: PasswordChange,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(requires(Perm.participate))],
 ) -> None:
-    account_service.change_password(session, principal.require_user(), body.current_password, body.new_password)
+    account_service.change_password(
+        session, principal.require_user(), body.current_password, body.new_password
+    )
 
 
 @router.get("/users", response_model=list[UserRead])
 def list_users(
-    session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.users_manage))], limit: int = 100
+    session: DbSession,
+    principal: Annotated[Principal, Depends(requires(Perm.users_manage))],
+    limit: int = 100,
 ) -> list[User]:
     return list(session.scalars(select(User).order_by(User.created_at.desc()).limit(min(max(limit, 1), 500))))
 
 
 @router.post("/users", response_model=UserRead, status_code=201)
 def create_user(
-    body: UserCreate, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.users_manage))]
+    body: UserCreate,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(requires(Perm.users_manage))],
 ) -> User:
     return account_service.create_user(session, principal.actor, **body.model_dump())
 
@@ -140,7 +148,9 @@ def list_tokens(
 
 @router.post("/tokens", response_model=TokenIssued, status_code=201)
 def issue_token(
-    body: TokenCreate, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.tokens_manage))]
+    body: TokenCreate,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(requires(Perm.tokens_manage))],
 ) -> TokenIssued:
     target = account_service.get(session, body.principal_id)
     issued = account_service.issue_token(
@@ -151,6 +161,8 @@ def issue_token(
 
 @router.delete("/tokens/{token_id}", response_model=TokenRead)
 def revoke_token(
-    token_id: uuid.UUID, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.tokens_manage))]
+    token_id: uuid.UUID,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(requires(Perm.tokens_manage))],
 ) -> ApiToken:
     return account_service.revoke_token(session, principal.actor, token_id)

@@ -102,7 +102,9 @@ class AccountService:
             problems.append("The display name is too long.")
         for kind in REQUIRED_AT_REGISTRATION:
             if form.accepted.get(kind) != current(kind, form.language).version:
-                problems.append("Registration completes only after you accept the user agreement and the privacy policy.")
+                problems.append(
+                    "Registration completes only after you accept the user agreement and the privacy policy."
+                )
                 break
         return problems
 
@@ -125,14 +127,18 @@ class AccountService:
     def pending_documents(self, session: Session, user: User) -> list[DocumentKind]:
         """Documents whose current version this user has not accepted yet (asked again on change)."""
         rows = session.execute(
-            select(DocumentAcceptance.kind, DocumentAcceptance.version).where(DocumentAcceptance.user_id == user.id)
+            select(DocumentAcceptance.kind, DocumentAcceptance.version).where(
+                DocumentAcceptance.user_id == user.id
+            )
         ).all()
         have = {(k, v) for k, v in rows}
         return [k for k in REQUIRED_AT_REGISTRATION if (k, current(k, user.language).version) not in have]
 
     def accept_documents(self, session: Session, user: User, accepted: dict[str, str]) -> dict[str, str]:
         pending = self.pending_documents(session, user)
-        done = self._record_acceptances(session, user, {k: v for k, v in accepted.items() if k in pending}, user.language)
+        done = self._record_acceptances(
+            session, user, {k: v for k, v in accepted.items() if k in pending}, user.language
+        )
         if done:
             audit.record(session, actor=Actor.of(user), tag="user:accept_documents", target=user, data=done)
         return done
@@ -145,7 +151,9 @@ class AccountService:
         failures = session.scalar(
             select(func.count())
             .select_from(LoginAttempt)
-            .where(LoginAttempt.key_digest == key, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False))
+            .where(
+                LoginAttempt.key_digest == key, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+            )
         )
         if (failures or 0) >= self.settings.login_max_failures:
             raise LoginThrottled("Too many failed attempts. Try again in a few minutes.")
@@ -175,7 +183,9 @@ class AccountService:
         return token, row
 
     def resolve_session(self, session: Session, token: str) -> tuple[User, UserSession] | None:
-        row = session.scalars(select(UserSession).where(UserSession.token_digest == digest(token))).one_or_none()
+        row = session.scalars(
+            select(UserSession).where(UserSession.token_digest == digest(token))
+        ).one_or_none()
         if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
             return None
         user = session.get(User, row.user_id)
@@ -209,7 +219,13 @@ class AccountService:
             raise Invalid("Choose one of the offered languages.")
         if user.language != language:
             old, user.language = user.language, language
-            audit.record(session, actor=Actor.of(user), tag="user:set_language", target=user, data={"from": old, "to": language})
+            audit.record(
+                session,
+                actor=Actor.of(user),
+                tag="user:set_language",
+                target=user,
+                data={"from": old, "to": language},
+            )
 
     # --- staff and principals -----------------------------------------------------------------
     def create_user(
@@ -255,14 +271,18 @@ class AccountService:
             raise Forbidden("You cannot change your own role.")
         if user.role != role:
             old, user.role = user.role, role
-            audit.record(session, actor=actor, tag="user:set_role", target=user, data={"from": old, "to": role})
+            audit.record(
+                session, actor=actor, tag="user:set_role", target=user, data={"from": old, "to": role}
+            )
 
     def set_status(self, session: Session, actor: Actor, user: User, status: AccountStatus) -> None:
         if actor.id == user.id:
             raise Forbidden("You cannot change your own account status.")
         if user.status != status:
             old, user.status = user.status, status
-            audit.record(session, actor=actor, tag="user:set_status", target=user, data={"from": old, "to": status})
+            audit.record(
+                session, actor=actor, tag="user:set_status", target=user, data={"from": old, "to": status}
+            )
 
     def issue_token(
         self,
@@ -276,7 +296,10 @@ class AccountService:
     ) -> IssuedToken:
         allowed = policy.TOKEN_SCOPES.get(principal.role, frozenset())
         if not scopes or not set(scopes) <= allowed:
-            raise Invalid("These scopes are not allowed for this account: {scopes}", scopes=", ".join(sorted(set(scopes) - allowed)) or "—")
+            raise Invalid(
+                "These scopes are not allowed for this account: {scopes}",
+                scopes=", ".join(sorted(set(scopes) - allowed)) or "—",
+            )
         if not name.strip():
             raise Invalid("Give the token a name.")
         token = new_token(prefix="snm_")
@@ -292,7 +315,11 @@ class AccountService:
         session.add(row)
         session.flush()
         audit.record(
-            session, actor=actor, tag="token:issue", target=row, data={"principal": principal.username, "scopes": row.scopes}
+            session,
+            actor=actor,
+            tag="token:issue",
+            target=row,
+            data={"principal": principal.username, "scopes": row.scopes},
         )
         return IssuedToken(token=token, row=row)
 
@@ -308,7 +335,11 @@ class AccountService:
     def resolve_token(self, session: Session, token: str) -> tuple[User, ApiToken] | None:
         row = session.scalars(select(ApiToken).where(ApiToken.token_digest == digest(token))).one_or_none()
         now = utcnow()
-        if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
+        if (
+            row is None
+            or row.revoked_at is not None
+            or (row.expires_at is not None and row.expires_at <= now)
+        ):
             return None
         principal = session.get(User, row.principal_id)
         if principal is None or principal.status != AccountStatus.active:

@@ -25,7 +25,9 @@ router = APIRouter(include_in_schema=False)
 WELCOME = flash_message("welcome", N_("Welcome to Senim. Your account is ready."))
 LOGGED_IN = flash_message("logged_in", N_("You are logged in."))
 LOGGED_OUT = flash_message("logged_out", N_("You are logged out."))
-PASSWORD_CHANGED = flash_message("password_changed", N_("Your password is changed. Other sessions were logged out."))
+PASSWORD_CHANGED = flash_message(
+    "password_changed", N_("Your password is changed. Other sessions were logged out.")
+)
 LANGUAGE_SAVED = flash_message("language_saved", N_("The interface language is saved."))
 DOCUMENTS_ACCEPTED = flash_message("documents_accepted", N_("Thank you. The new version is accepted."))
 
@@ -34,7 +36,12 @@ def _documents(language: str) -> list[object]:
     return [current(kind, language) for kind in REQUIRED_AT_REGISTRATION]
 
 
-def _register_page(request: Request, problems: list[str] | None = None, values: dict[str, str] | None = None, status: int = 200) -> Response:
+def _register_page(
+    request: Request,
+    problems: list[str] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
     return render(
         request,
         "account/register.html",
@@ -49,13 +56,18 @@ def _register_page(request: Request, problems: list[str] | None = None, values: 
 
 
 @router.get("/register")
-def register_page(request: Request, principal: Annotated[Principal, Depends(requires(Perm.anonymous))]) -> Response:
+def register_page(
+    request: Request, principal: Annotated[Principal, Depends(requires(Perm.anonymous))]
+) -> Response:
     return _register_page(request)
 
 
 @router.post("/register")
 def register_submit(
-    request: Request, form: Form, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.anonymous))]
+    request: Request,
+    form: Form,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(requires(Perm.anonymous))],
 ) -> Response:
     data = fields(form)
     language = i18n.locale_var.get()
@@ -65,7 +77,7 @@ def register_submit(
         birth = date.fromisoformat(data.get("date_of_birth", ""))
     except ValueError:
         return _register_page(request, [i18n.gettext("Enter a real date of birth.")], keep, status=422)
-    form = Registration(
+    registration = Registration(
         username=data.get("username", ""),
         display_name=data.get("display_name", ""),
         email=data.get("email") or None,
@@ -76,7 +88,7 @@ def register_submit(
     )
     try:
         with session.begin_nested():
-            user = account_service.register(session, form)
+            user = account_service.register(session, registration)
     except AppError as exc:
         problems = exc.params.get("fields") or [exc.message]
         return _register_page(
@@ -89,13 +101,18 @@ def register_submit(
 
 
 @router.get("/login")
-def login_page(request: Request, principal: Annotated[Principal, Depends(requires(Perm.anonymous))]) -> Response:
+def login_page(
+    request: Request, principal: Annotated[Principal, Depends(requires(Perm.anonymous))]
+) -> Response:
     return render(request, "account/login.html", {"next": safe_next(request.query_params.get("next"))})
 
 
 @router.post("/login")
 def login_submit(
-    request: Request, form: Form, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.anonymous))]
+    request: Request,
+    form: Form,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(requires(Perm.anonymous))],
 ) -> Response:
     data = fields(form)
     try:
@@ -105,7 +122,11 @@ def login_submit(
         return render(
             request,
             "account/login.html",
-            {"problems": [i18n.gettext(exc.message)], "next": safe_next(data.get("next")), "username": data.get("username", "")},
+            {
+                "problems": [i18n.gettext(exc.message)],
+                "next": safe_next(data.get("next")),
+                "username": data.get("username", ""),
+            },
             status_code=exc.status_code,
         )
     token, _row = account_service.start_session(session, user)
@@ -116,7 +137,9 @@ def login_submit(
 
 
 @router.post("/logout")
-def logout(session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.signed_in))]) -> Response:
+def logout(
+    session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.signed_in))]
+) -> Response:
     if principal.session_row is not None and principal.user is not None:
         account_service.end_session(session, principal.user, principal.session_row)
     response = redirect("/", LOGGED_OUT)
@@ -126,7 +149,10 @@ def logout(session: DbSession, principal: Annotated[Principal, Depends(requires(
 
 @router.post("/language")
 def set_language(
-    request: Request, form: Form, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.public))]
+    request: Request,
+    form: Form,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(requires(Perm.public))],
 ) -> Response:
     data = fields(form)
     language = data.get("language", "")
@@ -141,12 +167,16 @@ def set_language(
 
 
 @router.get("/documents/{kind}")
-def document_page(kind: DocumentKind, request: Request, principal: Annotated[Principal, Depends(requires(Perm.public))]) -> Response:
+def document_page(
+    kind: DocumentKind, request: Request, principal: Annotated[Principal, Depends(requires(Perm.public))]
+) -> Response:
     return render(request, "account/document.html", {"doc": current(kind, i18n.locale_var.get())})
 
 
 @router.get("/account")
-def account_page(request: Request, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.signed_in))]) -> Response:
+def account_page(
+    request: Request, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.signed_in))]
+) -> Response:
     user = principal.require_user()
     pending = account_service.pending_documents(session, user)
     return render(
@@ -158,18 +188,27 @@ def account_page(request: Request, session: DbSession, principal: Annotated[Prin
 
 @router.post("/account/password")
 def change_password(
-    request: Request, form: Form, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.participate))]
+    request: Request,
+    form: Form,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(requires(Perm.participate))],
 ) -> Response:
     data = fields(form)
     user = principal.require_user()
     try:
         with session.begin_nested():
-            account_service.change_password(session, user, data.get("current_password", ""), data.get("new_password", ""))
+            account_service.change_password(
+                session, user, data.get("current_password", ""), data.get("new_password", "")
+            )
     except AppError as exc:
         return render(
             request,
             "account/settings.html",
-            {"problems": [i18n.gettext(exc.message, n=MIN_PASSWORD_LENGTH)], "pending": [], "min_password": MIN_PASSWORD_LENGTH},
+            {
+                "problems": [i18n.gettext(exc.message, n=MIN_PASSWORD_LENGTH)],
+                "pending": [],
+                "min_password": MIN_PASSWORD_LENGTH,
+            },
             status_code=exc.status_code,
         )
     # This session stays: change_password ended every session, so start a fresh one for this browser.
@@ -181,9 +220,14 @@ def change_password(
 
 @router.post("/account/documents")
 def accept_documents(
-    request: Request, form: Form, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.signed_in))]
+    request: Request,
+    form: Form,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(requires(Perm.signed_in))],
 ) -> Response:
     data = fields(form)
-    accepted = {kind: data[f"accept_{kind}"] for kind in REQUIRED_AT_REGISTRATION if data.get(f"accept_{kind}")}
+    accepted = {
+        kind.value: data[f"accept_{kind}"] for kind in REQUIRED_AT_REGISTRATION if data.get(f"accept_{kind}")
+    }
     account_service.accept_documents(session, principal.require_user(), accepted)
     return redirect("/account", DOCUMENTS_ACCEPTED)

@@ -55,6 +55,8 @@ def list_records(
 
 
 @router.get("/verify", response_model=VerifyRead)
-def verify_chain(session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.audit_read))]) -> VerifyRead:
+def verify_chain(
+    session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.audit_read))]
+) -> VerifyRead:
     result = verify(session)
     return VerifyRead(ok=result.ok, checked=result.checked, problems=result.problems)

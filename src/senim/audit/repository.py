@@ -27,7 +27,9 @@ def search(session: Session, f: AuditFilter) -> list[AuditRecord]:
     stmt = select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(max(1, min(f.limit, 500)))
     if f.tag:
         # "post:" matches every post verb; "post:create" one verb.
-        stmt = stmt.where(AuditRecord.tag.startswith(f.tag) if f.tag.endswith(":") else AuditRecord.tag == f.tag)
+        stmt = stmt.where(
+            AuditRecord.tag.startswith(f.tag) if f.tag.endswith(":") else AuditRecord.tag == f.tag
+        )
     if f.actor_id:
         stmt = stmt.where(AuditRecord.actor_id == f.actor_id)
     if f.target_id:

@@ -132,14 +132,22 @@ def verify(session: Session, *, batch: int = 2000) -> VerifyResult:
         for rec in rows:
             checked += 1
             if rec.seq != expected_seq:
-                problems.append(f"records {expected_seq}..{rec.seq - 1} are missing (deleted) before #{rec.seq}")
+                problems.append(
+                    f"records {expected_seq}..{rec.seq - 1} are missing (deleted) before #{rec.seq}"
+                )
             if rec.prev_hash != prev_hash:
-                problems.append(f"record #{rec.seq} does not follow the record before it (inserted or reordered)")
+                problems.append(
+                    f"record #{rec.seq} does not follow the record before it (inserted or reordered)"
+                )
             if compute_hash(rec) != rec.hash:
-                problems.append(f"record #{rec.seq} ({rec.tag}) was edited: its content no longer matches its hash")
+                problems.append(
+                    f"record #{rec.seq} ({rec.tag}) was edited: its content no longer matches its hash"
+                )
             prev_hash, expected_seq, last = rec.hash, rec.seq + 1, rec.seq
         after = rows[-1].seq
     head = session.get(AuditHead, HEAD_ID)
     if head is not None and (head.seq != last or head.hash != prev_hash):
-        problems.append(f"the chain ends at #{last} but its head says #{head.seq}: records at the end were deleted")
+        problems.append(
+            f"the chain ends at #{last} but its head says #{head.seq}: records at the end were deleted"
+        )
     return VerifyResult(ok=not problems, checked=checked, problems=problems)

@@ -32,7 +32,9 @@ def _when(value: str | None) -> datetime | None:
 
 
 @router.get("/console/audit")
-def audit_log(request: Request, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.audit_read))]) -> Response:
+def audit_log(
+    request: Request, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.audit_read))]
+) -> Response:
     q = request.query_params
     f = AuditFilter(
         tag=q.get("tag") or None,

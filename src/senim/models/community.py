@@ -43,7 +43,9 @@ class CommunityMember(IdMixin, Base):
     __tablename__ = "community_member"
     __table_args__ = (UniqueConstraint("community_id", "user_id"),)
 
-    community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"), index=True)
+    community_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("community.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     role: Mapped[MemberRole] = mapped_column(String(16), default=MemberRole.member)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -60,5 +60,3 @@ class JobSchedule(Base):
     name: Mapped[str] = mapped_column(String(80), primary_key=True)
     interval_seconds: Mapped[int] = mapped_column(Integer)
     next_run_at: Mapped[datetime]
-
-

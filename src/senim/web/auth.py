@@ -3,8 +3,9 @@
 A request is authenticated by an API token (``Authorization: Bearer snm_…``) or by the signed session
 cookie. Cookie-authenticated requests that change state must carry the CSRF token (form field
 ``csrf_token`` or header ``X-CSRF-Token``); visitors' forms (register, log in) use a double-submit
-token bound to the ``senim_csrf`` cookie. Bearer requests need no CSRF token (browsers never add them), nor do JSON bodies (a cross-site page cannot
-send one without a CORS preflight, and Senim allows none).
+token bound to the ``senim_csrf`` cookie. Bearer requests need no CSRF token (browsers never add
+them), nor do JSON bodies (a cross-site page cannot send one without a CORS preflight, and Senim
+allows none).
 """
 
 from __future__ import annotations

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit
-
 from typing import Annotated
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse

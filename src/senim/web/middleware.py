@@ -52,7 +52,9 @@ class SenimMiddleware:
                 new_csrf = state.get("new_csrf")
                 if new_csrf:
                     secure = "; Secure" if self.secure_cookies else ""
-                    headers.append("set-cookie", f"senim_csrf={new_csrf}; Path=/; HttpOnly; SameSite=Lax{secure}")
+                    headers.append(
+                        "set-cookie", f"senim_csrf={new_csrf}; Path=/; HttpOnly; SameSite=Lax{secure}"
+                    )
             await send(message)
 
         await self.app(scope, receive, send_wrapper)

@@ -43,7 +43,9 @@ def build_environment() -> Environment:
 ENV = build_environment()
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
     from senim.web.auth import csrf_token_for
 
     principal = getattr(request.state, "principal", None)
