@@ -1,0 +1,1 @@
+"""Posts, comments and their images."""

@@ -1,0 +1,135 @@
+"""Every query on content items and media, and the reads of accounts and communities cards need."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from senim.content import policy
+from senim.models import (
+    Community,
+    CommunityMember,
+    CommunityStatus,
+    ContentItem,
+    ItemKind,
+    ItemStatus,
+    Media,
+    User,
+)
+
+
+class ContentRepository:
+    def get_item(
+        self, session: Session, item_id: uuid.UUID, *, for_update: bool = False
+    ) -> ContentItem | None:
+        stmt = select(ContentItem).where(ContentItem.id == item_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return session.scalars(stmt).one_or_none()
+
+    def get_media(self, session: Session, media_id: uuid.UUID) -> Media | None:
+        return session.get(Media, media_id)
+
+    def media_for_items(
+        self, session: Session, item_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[Media]]:
+        found: dict[uuid.UUID, list[Media]] = {i: [] for i in item_ids}
+        if not item_ids:
+            return found
+        rows = session.scalars(
+            select(Media).where(Media.item_id.in_(item_ids)).order_by(Media.created_at, Media.id)
+        )
+        for media in rows:
+            if media.item_id is not None:
+                found[media.item_id].append(media)
+        return found
+
+    def users(self, session: Session, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, User]:
+        ids = set(user_ids)
+        if not ids:
+            return {}
+        return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+
+    def communities(
+        self, session: Session, community_ids: Iterable[uuid.UUID | None]
+    ) -> dict[uuid.UUID, Community]:
+        ids = {c for c in community_ids if c is not None}
+        if not ids:
+            return {}
+        return {c.id: c for c in session.scalars(select(Community).where(Community.id.in_(ids)))}
+
+    def get_community(self, session: Session, community_id: uuid.UUID) -> Community | None:
+        return session.get(Community, community_id)
+
+    def is_member(self, session: Session, community_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        found = session.scalar(
+            select(CommunityMember.id).where(
+                CommunityMember.community_id == community_id, CommunityMember.user_id == user_id
+            )
+        )
+        return found is not None
+
+    def member_communities(self, session: Session, user_id: uuid.UUID) -> list[Community]:
+        """Active communities ``user_id`` belongs to, by name: where they may post."""
+        return list(
+            session.scalars(
+                select(Community)
+                .join(CommunityMember, CommunityMember.community_id == Community.id)
+                .where(CommunityMember.user_id == user_id, Community.status != CommunityStatus.removed)
+                .order_by(Community.name, Community.id)
+            )
+        )
+
+    def comment_counts(self, session: Session, post_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+        if not post_ids:
+            return {}
+        rows = session.execute(
+            select(ContentItem.parent_id, func.count())
+            .where(
+                ContentItem.parent_id.in_(post_ids),
+                ContentItem.kind == ItemKind.comment,
+                ContentItem.status == ItemStatus.visible,
+            )
+            .group_by(ContentItem.parent_id)
+        ).all()
+        return {parent: int(n) for parent, n in rows if parent is not None}
+
+    def comments(
+        self,
+        session: Session,
+        post_id: uuid.UUID,
+        *,
+        viewer_id: uuid.UUID | None,
+        viewer_is_staff: bool,
+        after: policy.Cursor | None,
+        limit: int,
+    ) -> list[ContentItem]:
+        """Comments of a post, oldest first: visible ones, and hidden ones to their author and staff."""
+        stmt = select(ContentItem).where(
+            ContentItem.parent_id == post_id, ContentItem.kind == ItemKind.comment
+        )
+        if viewer_is_staff:
+            stmt = stmt.where(ContentItem.status.in_([ItemStatus.visible, ItemStatus.hidden]))
+        elif viewer_id is not None:
+            stmt = stmt.where(
+                or_(
+                    ContentItem.status == ItemStatus.visible,
+                    and_(ContentItem.status == ItemStatus.hidden, ContentItem.author_id == viewer_id),
+                )
+            )
+        else:
+            stmt = stmt.where(ContentItem.status == ItemStatus.visible)
+        if after is not None:
+            stmt = stmt.where(
+                or_(
+                    ContentItem.created_at > after.created_at,
+                    and_(ContentItem.created_at == after.created_at, ContentItem.id > after.id),
+                )
+            )
+        return list(session.scalars(stmt.order_by(ContentItem.created_at, ContentItem.id).limit(limit)))
+
+
+content_repository = ContentRepository()

@@ -1,0 +1,169 @@
+"""API shapes for posts, comments and their images."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from senim.content import policy
+from senim.content.service import Card, media_url
+from senim.models import ItemStatus
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="A stable machine-readable code, e.g. `content_invalid`, `not_author`")
+    message: str = Field(description="A human-readable message in the reader's language")
+    problems: list[Any] | None = None
+
+
+class ErrorRead(BaseModel):
+    """Every 4xx answer of the API has this shape."""
+
+    error: ErrorDetail
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the error statuses a route may answer with."""
+    descriptions = {
+        401: "Not signed in",
+        403: "Signed in, but not allowed",
+        404: "Not found, or not visible to you",
+        409: "Conflicts with the current state",
+        413: "An upload is too large",
+        415: "The request body is neither JSON nor a multipart form",
+        422: "The input is invalid; nothing was written",
+    }
+    return {code: {"model": ErrorRead, "description": descriptions[code]} for code in codes}
+
+
+class AuthorRead(BaseModel):
+    id: uuid.UUID
+    username: str
+    display_name: str
+
+
+class CommunityRef(BaseModel):
+    id: uuid.UUID
+    slug: str
+    name: str
+
+
+class MediaRead(BaseModel):
+    id: uuid.UUID
+    url: str = Field(description="Served only while the item is visible to the reader")
+    content_type: str
+    width: int
+    height: int
+    size_bytes: int
+    sha256: str = Field(description="SHA-256 of the stored (re-encoded, metadata-free) file")
+
+
+class PostCreate(BaseModel):
+    body: str = Field(
+        default="",
+        max_length=policy.MAX_POST_CHARS + 1000,
+        description=f"1 to {policy.MAX_POST_CHARS} characters after trimming; may be empty with images",
+    )
+    community_id: uuid.UUID | None = Field(
+        default=None, description="Post into this community (members only)"
+    )
+
+
+class PostUpdate(BaseModel):
+    body: str = Field(max_length=policy.MAX_POST_CHARS + 1000)
+
+
+class CommentCreate(BaseModel):
+    body: str = Field(
+        max_length=policy.MAX_COMMENT_CHARS + 1000,
+        description=f"1 to {policy.MAX_COMMENT_CHARS} characters after trimming",
+    )
+
+
+class CommentUpdate(BaseModel):
+    body: str = Field(max_length=policy.MAX_COMMENT_CHARS + 1000)
+
+
+class PostRead(BaseModel):
+    id: uuid.UUID
+    author: AuthorRead
+    community_id: uuid.UUID | None
+    community: CommunityRef | None
+    body: str
+    status: ItemStatus = Field(description="`hidden` is shown only to the author and staff")
+    created_at: datetime
+    updated_at: datetime
+    media: list[MediaRead]
+    media_urls: list[str]
+    comment_count: int
+
+    @classmethod
+    def of(cls, card: Card) -> PostRead:
+        item = card.item
+        return cls(
+            id=item.id,
+            author=AuthorRead(
+                id=card.author.id, username=card.author.username, display_name=card.author.display_name
+            ),
+            community_id=item.community_id,
+            community=CommunityRef(id=card.community.id, slug=card.community.slug, name=card.community.name)
+            if card.community
+            else None,
+            body=item.body,
+            status=ItemStatus(item.status),
+            created_at=item.created_at,
+            updated_at=item.updated_at,
+            media=[
+                MediaRead(
+                    id=m.id,
+                    url=media_url(m),
+                    content_type=m.content_type,
+                    width=m.width,
+                    height=m.height,
+                    size_bytes=m.size_bytes,
+                    sha256=m.sha256,
+                )
+                for m in card.media
+            ],
+            media_urls=card.media_urls,
+            comment_count=card.comment_count,
+        )
+
+
+class CommentRead(BaseModel):
+    id: uuid.UUID
+    post_id: uuid.UUID
+    author: AuthorRead
+    body: str
+    status: ItemStatus
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, card: Card) -> CommentRead:
+        item = card.item
+        assert item.parent_id is not None  # noqa: S101 - a comment always has its post
+        return cls(
+            id=item.id,
+            post_id=item.parent_id,
+            author=AuthorRead(
+                id=card.author.id, username=card.author.username, display_name=card.author.display_name
+            ),
+            body=item.body,
+            status=ItemStatus(item.status),
+            created_at=item.created_at,
+            updated_at=item.updated_at,
+        )
+
+
+class CommentPage(BaseModel):
+    items: list[CommentRead]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
+class PostPage(BaseModel):
+    items: list[PostRead]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")

@@ -1,0 +1,360 @@
+"""Posts, comments and their images: create, edit, delete by the author, read what one may see.
+
+Users have the right to post (LAW-52): nothing is pre-moderated. Every new or changed text is queued for
+detection (``detection.scan``) in the same transaction, and every change is in the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from senim import audit, jobs
+from senim.audit import Actor
+from senim.config import Settings, get_settings
+from senim.content import media as media_files
+from senim.content import policy
+from senim.content.errors import ContentInvalid, ItemNotFound, NotAuthor, NotMember
+from senim.content.repository import content_repository as repo
+from senim.errors import Conflict, Invalid, NotFound
+from senim.kit.clock import utcnow
+from senim.models import Community, CommunityStatus, ContentItem, ItemKind, ItemStatus, Media, User
+
+DETECTION_SCAN = "detection.scan"
+
+
+@dataclass
+class Card:
+    """An item with what a page or an API response shows along with it."""
+
+    item: ContentItem
+    author: User
+    community: Community | None
+    media: list[Media]
+    comment_count: int
+
+    @property
+    def media_urls(self) -> list[str]:
+        return [media_url(m) for m in self.media]
+
+
+@dataclass
+class Page:
+    """One page of cards; ``next_cursor`` fetches the following page, None on the last."""
+
+    items: list[Card]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class ServedMedia:
+    path: Path
+    content_type: str
+    public: bool  # the item is visible to everyone, so shared caches may keep the file briefly
+
+
+def media_url(media: Media) -> str:
+    return f"/media/{media.id}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _viewer_id(viewer: User | None) -> uuid.UUID | None:
+    return viewer.id if viewer is not None else None
+
+
+def _is_staff(viewer: User | None) -> bool:
+    return viewer is not None and viewer.is_staff
+
+
+class ContentService:
+    # --- create -------------------------------------------------------------------------------
+    def create_post(
+        self,
+        session: Session,
+        author: User,
+        *,
+        body: str,
+        community_id: uuid.UUID | None = None,
+        images: Sequence[bytes] = (),
+        settings: Settings | None = None,
+    ) -> ContentItem:
+        """Publish a post at once (no pre-moderation). Every check runs before anything is written."""
+        settings = settings or get_settings()
+        text = policy.normalise_body(body)
+        if len(images) > policy.MAX_IMAGES_PER_POST:
+            raise ContentInvalid("At most {n} images per post.", n=policy.MAX_IMAGES_PER_POST)
+        problem = policy.body_problem(ItemKind.post, text, image_count=len(images))
+        if problem:
+            raise ContentInvalid(problem, limit=policy.MAX_POST_CHARS)
+        if community_id is not None:
+            self._check_may_post_in(session, author, community_id)
+        prepared = [
+            media_files.prepare_image(
+                data, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels
+            )
+            for data in images
+        ]
+        item = ContentItem(
+            id=uuid.uuid4(),
+            kind=ItemKind.post,
+            author_id=author.id,
+            community_id=community_id,
+            body=text,
+            status=ItemStatus.visible,
+        )
+        session.add(item)
+        session.flush()
+        stored = self._store_media(session, settings, author, item, prepared)
+        jobs.enqueue(session, DETECTION_SCAN, {"item_id": str(item.id)})
+        audit.record(
+            session,
+            actor=Actor.of(author),
+            tag="post:create",
+            target=item,
+            data={
+                "community_id": community_id,
+                "length": len(text),
+                "sha256": _digest(text),
+                "media": [{"id": m.id, "sha256": m.sha256, "type": m.content_type} for m in stored],
+            },
+        )
+        return item
+
+    def _check_may_post_in(self, session: Session, author: User, community_id: uuid.UUID) -> Community:
+        community = repo.get_community(session, community_id)
+        if community is None or community.status == CommunityStatus.removed:
+            raise NotFound("No such community.")
+        if not repo.is_member(session, community_id, author.id):
+            raise NotMember("Join the community to post in it.")
+        return community
+
+    def _store_media(
+        self,
+        session: Session,
+        settings: Settings,
+        owner: User,
+        item: ContentItem,
+        prepared: Sequence[media_files.PreparedImage],
+    ) -> list[Media]:
+        """Write the files, then their rows (one flush): a failed transaction leaves no row behind."""
+        rows: list[Media] = []
+        base = utcnow()
+        for position, image in enumerate(prepared):
+            key = media_files.new_storage_key(image)
+            media_files.write_file(settings.media_dir, key, image.data)
+            rows.append(
+                Media(
+                    id=uuid.uuid4(),
+                    owner_id=owner.id,
+                    item_id=item.id,
+                    content_type=image.content_type,
+                    width=image.width,
+                    height=image.height,
+                    size_bytes=image.size_bytes,
+                    sha256=image.sha256,
+                    storage_key=key,
+                    created_at=base + timedelta(microseconds=position),  # keeps the upload order
+                )
+            )
+        if rows:
+            session.add_all(rows)
+            session.flush()
+        return rows
+
+    def create_comment(self, session: Session, author: User, post_id: uuid.UUID, body: str) -> ContentItem:
+        text = policy.normalise_body(body)
+        problem = policy.body_problem(ItemKind.comment, text)
+        if problem:
+            raise ContentInvalid(problem, limit=policy.MAX_COMMENT_CHARS)
+        post = self.get_post(session, author, post_id)
+        if post.status != ItemStatus.visible:
+            raise Conflict("Comments are closed while the post is not public.")
+        item = ContentItem(
+            id=uuid.uuid4(),
+            kind=ItemKind.comment,
+            author_id=author.id,
+            community_id=post.community_id,
+            parent_id=post.id,
+            body=text,
+            status=ItemStatus.visible,
+        )
+        session.add(item)
+        session.flush()
+        jobs.enqueue(session, DETECTION_SCAN, {"item_id": str(item.id)})
+        audit.record(
+            session,
+            actor=Actor.of(author),
+            tag="comment:create",
+            target=item,
+            data={"post_id": post.id, "length": len(text), "sha256": _digest(text)},
+        )
+        return item
+
+    # --- change by the author -----------------------------------------------------------------
+    def _own_item(self, session: Session, user: User, item_id: uuid.UUID) -> ContentItem:
+        """Lock the item; 404 if this user may not see it, 403 if they see it but did not write it."""
+        item = repo.get_item(session, item_id, for_update=True)
+        if item is None or not policy.can_view(
+            item.status, author_id=item.author_id, viewer_id=user.id, viewer_is_staff=user.is_staff
+        ):
+            raise ItemNotFound("This post or comment does not exist or was removed.")
+        if not policy.can_change(item.status, author_id=item.author_id, actor_id=user.id):
+            raise NotAuthor("Only the author can change or delete this.")
+        return item
+
+    def edit(self, session: Session, actor_user: User, item_id: uuid.UUID, body: str) -> ContentItem:
+        item = self._own_item(session, actor_user, item_id)
+        kind = ItemKind(item.kind)
+        text = policy.normalise_body(body)
+        image_count = len(repo.media_for_items(session, [item.id])[item.id]) if kind is ItemKind.post else 0
+        problem = policy.body_problem(kind, text, image_count=image_count)
+        if problem:
+            raise ContentInvalid(problem, limit=policy.body_limit(kind))
+        if text == item.body:
+            return item
+        before = item.body
+        item.body = text
+        item.updated_at = utcnow()
+        session.flush()
+        jobs.enqueue(session, DETECTION_SCAN, {"item_id": str(item.id)})
+        audit.record(
+            session,
+            actor=Actor.of(actor_user),
+            tag="item:edit",
+            target=item,
+            data={
+                "kind": kind,
+                "length_before": len(before),
+                "sha256_before": _digest(before),
+                "length": len(text),
+                "sha256": _digest(text),
+            },
+        )
+        return item
+
+    def delete_own(self, session: Session, user: User, item_id: uuid.UUID) -> ContentItem:
+        """The author deletes their item: it is gone for every reader, its images are no longer served."""
+        item = self._own_item(session, user, item_id)
+        previous = item.status
+        item.status = ItemStatus.deleted
+        item.deleted_at = utcnow()
+        session.flush()
+        audit.record(
+            session,
+            actor=Actor.of(user),
+            tag="item:delete",
+            target=item,
+            data={"kind": item.kind, "status_before": previous},
+        )
+        return item
+
+    # --- read ---------------------------------------------------------------------------------
+    def get_visible(self, session: Session, viewer: User | None, item_id: uuid.UUID) -> ContentItem:
+        """The item if ``viewer`` may see it; 404 otherwise (removed and deleted items are gone for all)."""
+        item = repo.get_item(session, item_id)
+        if item is None or not policy.can_view(
+            item.status,
+            author_id=item.author_id,
+            viewer_id=_viewer_id(viewer),
+            viewer_is_staff=_is_staff(viewer),
+        ):
+            raise ItemNotFound("This post or comment does not exist or was removed.")
+        return item
+
+    def get_post(self, session: Session, viewer: User | None, post_id: uuid.UUID) -> ContentItem:
+        item = self.get_visible(session, viewer, post_id)
+        if item.kind != ItemKind.post:
+            raise ItemNotFound("This post or comment does not exist or was removed.")
+        return item
+
+    def comments(
+        self,
+        session: Session,
+        viewer: User | None,
+        post_id: uuid.UUID,
+        *,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> Page:
+        post = self.get_post(session, viewer, post_id)
+        size = policy.clamp_limit(limit, default=policy.MAX_PAGE_SIZE)
+        rows = repo.comments(
+            session,
+            post.id,
+            viewer_id=_viewer_id(viewer),
+            viewer_is_staff=_is_staff(viewer),
+            after=decode_page_cursor(cursor),
+            limit=size + 1,
+        )
+        return self.page(session, rows, size)
+
+    def page(self, session: Session, rows: Sequence[ContentItem], size: int) -> Page:
+        """Cards for the first ``size`` of ``rows`` (fetched with one extra to know if more follow)."""
+        shown = list(rows[:size])
+        next_cursor = (
+            policy.encode_cursor(shown[-1].created_at, shown[-1].id) if len(rows) > size and shown else None
+        )
+        return Page(items=self.cards(session, shown), next_cursor=next_cursor)
+
+    def cards(self, session: Session, items: Sequence[ContentItem]) -> list[Card]:
+        """Authors, communities, images and comment counts for ``items``, in a fixed number of queries."""
+        ids = [i.id for i in items]
+        authors = repo.users(session, (i.author_id for i in items))
+        communities = repo.communities(session, (i.community_id for i in items))
+        media = repo.media_for_items(session, ids)
+        counts = repo.comment_counts(session, [i.id for i in items if i.kind == ItemKind.post])
+        return [
+            Card(
+                item=i,
+                author=authors[i.author_id],
+                community=communities.get(i.community_id) if i.community_id else None,
+                media=media[i.id],
+                comment_count=counts.get(i.id, 0),
+            )
+            for i in items
+        ]
+
+    def card(self, session: Session, item: ContentItem) -> Card:
+        return self.cards(session, [item])[0]
+
+    def postable_communities(self, session: Session, user: User) -> list[Community]:
+        return repo.member_communities(session, user.id)
+
+    def open_media(
+        self, session: Session, viewer: User | None, media_id: uuid.UUID, settings: Settings
+    ) -> ServedMedia:
+        """The stored file, only while its item is visible to ``viewer``."""
+        found = repo.get_media(session, media_id)
+        if found is None or found.item_id is None:
+            raise NotFound("Page not found.")
+        try:
+            item = self.get_visible(session, viewer, found.item_id)
+        except ItemNotFound as exc:
+            raise NotFound("Page not found.") from exc
+        path = media_files.stored_path(settings.media_dir, found.storage_key)
+        if path is None:
+            raise NotFound("Page not found.")
+        return ServedMedia(
+            path=path, content_type=found.content_type, public=item.status == ItemStatus.visible
+        )
+
+
+def decode_page_cursor(cursor: str | None) -> policy.Cursor | None:
+    if not cursor:
+        return None
+    try:
+        return policy.decode_cursor(cursor)
+    except policy.CursorInvalid as exc:
+        raise Invalid("This page link is not valid. Start again from the first page.") from exc
+
+
+content_service = ContentService()

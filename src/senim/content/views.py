@@ -1,0 +1,243 @@
+"""HTML pages: writing a post, a post's page with its comments, editing and deleting one's own items,
+and serving images (only while their item may be seen)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, Response
+
+from senim.account.policy import Perm, has_perm
+from senim.content import policy
+from senim.content.errors import ContentInvalid, NotAuthor
+from senim.content.media import CONTENT_TYPES, UploadForm, read_upload
+from senim.content.service import content_service
+from senim.errors import AppError, Invalid
+from senim.models import ContentItem, ItemKind
+from senim.web import i18n
+from senim.web.auth import DbSession, Principal, requires
+from senim.web.forms import Form, fields, files, flash_message, redirect
+from senim.web.i18n import N_
+from senim.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+PUBLISHED = flash_message("content_published", N_("Your post is published."))
+COMMENTED = flash_message("content_commented", N_("Your comment is published."))
+EDITED = flash_message("content_edited", N_("Your changes are saved."))
+DELETED = flash_message("content_deleted", N_("Deleted. It is no longer shown to anyone."))
+
+Participant = Annotated[Principal, Depends(requires(Perm.participate))]
+Public = Annotated[Principal, Depends(requires(Perm.public))]
+
+# Browsers may cache an image of a public post briefly; removal reaches readers within this time.
+PUBLIC_CACHE = "public, max-age=300"
+PRIVATE_CACHE = "private, no-store"
+
+
+def _problems(exc: AppError) -> list[str]:
+    params = {k: v for k, v in exc.params.items() if k != "fields"}
+    return [i18n.gettext(p, **params) for p in (exc.params.get("fields") or [exc.message])]
+
+
+def _form_context(session: DbSession, principal: Principal) -> dict[str, Any]:
+    user = principal.user
+    can_participate = has_perm(principal.role, Perm.participate)
+    return {
+        "can_participate": can_participate,
+        "communities": content_service.postable_communities(session, user)
+        if user and can_participate
+        else [],
+        "max_images": policy.MAX_IMAGES_PER_POST,
+        "max_post_chars": policy.MAX_POST_CHARS,
+        "max_comment_chars": policy.MAX_COMMENT_CHARS,
+        "accept": ",".join(sorted(CONTENT_TYPES | {"image/gif"})),
+    }
+
+
+def _compose_page(
+    request: Request,
+    session: DbSession,
+    principal: Principal,
+    *,
+    problems: list[str] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    context = _form_context(session, principal) | {"problems": problems or [], "values": values or {}}
+    return render(request, "content/compose.html", context, status_code=status)
+
+
+@router.get("/posts/new")
+def compose(request: Request, session: DbSession, principal: Participant) -> Response:
+    return _compose_page(
+        request, session, principal, values={"community_id": request.query_params.get("community", "")}
+    )
+
+
+@router.post("/posts")
+def publish(
+    # First, so an oversized upload is refused before anything parses it.
+    form: UploadForm,
+    request: Request,
+    session: DbSession,
+    principal: Participant,
+) -> Response:
+    settings = request.app.state.settings
+    data = fields(form)
+    values = {"body": data.get("body", ""), "community_id": data.get("community_id", "")}
+    try:
+        try:
+            community_id = uuid.UUID(values["community_id"]) if values["community_id"] else None
+        except ValueError as exc:
+            raise Invalid("Choose one of your communities.") from exc
+        uploads = files(form, "images")
+        if len(uploads) > policy.MAX_IMAGES_PER_POST:
+            raise ContentInvalid("At most {n} images per post.", n=policy.MAX_IMAGES_PER_POST)
+        images = [read_upload(upload, settings.max_upload_bytes) for upload in uploads]
+        with session.begin_nested():
+            item = content_service.create_post(
+                session,
+                principal.require_user(),
+                body=values["body"],
+                community_id=community_id,
+                images=images,
+                settings=settings,
+            )
+    except AppError as exc:
+        return _compose_page(
+            request, session, principal, problems=_problems(exc), values=values, status=exc.status_code
+        )
+    return redirect(f"/p/{item.id}", PUBLISHED)
+
+
+def _post_page(
+    request: Request,
+    session: DbSession,
+    principal: Principal,
+    post_id: uuid.UUID,
+    *,
+    problems: list[str] | None = None,
+    comment_body: str = "",
+    status: int = 200,
+) -> Response:
+    viewer = principal.user
+    post = content_service.get_post(session, viewer, post_id)
+    comments = content_service.comments(
+        session, viewer, post.id, cursor=request.query_params.get("after") or None
+    )
+    context = _form_context(session, principal) | {
+        "card": content_service.card(session, post),
+        "comments": comments.items,
+        "comments_next": comments.next_cursor,
+        "problems": problems or [],
+        "comment_body": comment_body,
+    }
+    return render(request, "content/post.html", context, status_code=status)
+
+
+@router.get("/p/{post_id}")
+def post_page(post_id: uuid.UUID, request: Request, session: DbSession, principal: Public) -> Response:
+    return _post_page(request, session, principal, post_id)
+
+
+@router.post("/p/{post_id}/comments")
+def comment(
+    post_id: uuid.UUID, request: Request, form: Form, session: DbSession, principal: Participant
+) -> Response:
+    body = fields(form).get("body", "")
+    try:
+        with session.begin_nested():
+            content_service.create_comment(session, principal.require_user(), post_id, body)
+    except Invalid as exc:
+        return _post_page(
+            request,
+            session,
+            principal,
+            post_id,
+            problems=_problems(exc),
+            comment_body=body,
+            status=exc.status_code,
+        )
+    return redirect(f"/p/{post_id}#comments", COMMENTED)
+
+
+def _own_item_for_form(session: DbSession, principal: Principal, item_id: uuid.UUID) -> ContentItem:
+    """The item, if it is this user's: the same checks as the change itself, before showing the form."""
+    user = principal.require_user()
+    item = content_service.get_visible(session, user, item_id)
+    if item.author_id != user.id:
+        raise NotAuthor("Only the author can change or delete this.")
+    return item
+
+
+def _item_path(item: ContentItem) -> str:
+    return f"/p/{item.parent_id}#c-{item.id}" if item.kind == ItemKind.comment else f"/p/{item.id}"
+
+
+def _edit_page(
+    request: Request,
+    item: ContentItem,
+    *,
+    body: str | None = None,
+    problems: list[str] | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "content/edit.html",
+        {
+            "item": item,
+            "body": item.body if body is None else body,
+            "problems": problems or [],
+            "back": _item_path(item),
+            "limit": policy.body_limit(ItemKind(item.kind)),
+        },
+        status_code=status,
+    )
+
+
+@router.get("/p/{item_id}/edit")
+def edit_page(item_id: uuid.UUID, request: Request, session: DbSession, principal: Participant) -> Response:
+    return _edit_page(request, _own_item_for_form(session, principal, item_id))
+
+
+@router.post("/p/{item_id}/edit")
+def edit(
+    item_id: uuid.UUID, request: Request, form: Form, session: DbSession, principal: Participant
+) -> Response:
+    item = _own_item_for_form(session, principal, item_id)
+    body = fields(form).get("body", "")
+    try:
+        with session.begin_nested():
+            content_service.edit(session, principal.require_user(), item_id, body)
+    except ContentInvalid as exc:
+        return _edit_page(request, item, body=body, problems=_problems(exc), status=exc.status_code)
+    return redirect(_item_path(item), EDITED)
+
+
+@router.get("/p/{item_id}/delete")
+def delete_page(item_id: uuid.UUID, request: Request, session: DbSession, principal: Participant) -> Response:
+    item = _own_item_for_form(session, principal, item_id)
+    return render(request, "content/delete.html", {"item": item, "back": _item_path(item)})
+
+
+@router.post("/p/{item_id}/delete")
+def delete(item_id: uuid.UUID, session: DbSession, principal: Participant) -> Response:
+    item = content_service.delete_own(session, principal.require_user(), item_id)
+    return redirect(f"/p/{item.parent_id}" if item.kind == ItemKind.comment else "/", DELETED)
+
+
+@router.get("/media/{media_id}")
+def media(media_id: uuid.UUID, request: Request, session: DbSession, principal: Public) -> Response:
+    served = content_service.open_media(session, principal.user, media_id, request.app.state.settings)
+    return FileResponse(
+        served.path,
+        media_type=served.content_type,
+        headers={
+            "Cache-Control": PUBLIC_CACHE if served.public else PRIVATE_CACHE,
+            "Content-Disposition": "inline",
+        },
+    )

@@ -1,0 +1,141 @@
+"""Feed queries (posts by time, visibility and the reader's own hides) and the hidden-item table.
+
+The feed query reads nothing about the reader except their ``hidden_item`` rows (LAW-35).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from senim.content.policy import Cursor
+from senim.kit.clock import utcnow
+from senim.models import Community, ContentItem, HiddenItem, HiddenKind, ItemKind, ItemStatus, User
+
+
+def _hidden(viewer_id: uuid.UUID, kind: HiddenKind, column: Any) -> ColumnElement[bool]:
+    return exists().where(
+        HiddenItem.user_id == viewer_id,
+        HiddenItem.target_type == kind,
+        HiddenItem.target_id == column,
+    )
+
+
+class FeedRepository:
+    def posts(
+        self,
+        session: Session,
+        *,
+        viewer_id: uuid.UUID | None,
+        author_id: uuid.UUID | None = None,
+        community_id: uuid.UUID | None = None,
+        own_hidden_of: uuid.UUID | None = None,
+        before: Cursor | None = None,
+        limit: int,
+    ) -> list[ContentItem]:
+        """Posts newest first, after ``before`` in that order, without what ``viewer_id`` hid.
+
+        ``own_hidden_of`` adds that person's own posts that are hidden while reviewed (their own page).
+        """
+        visible: ColumnElement[bool] = ContentItem.status == ItemStatus.visible
+        if own_hidden_of is not None:
+            visible = or_(
+                visible, and_(ContentItem.status == ItemStatus.hidden, ContentItem.author_id == own_hidden_of)
+            )
+        # Items pushed by integrating platforms belong to those platforms' own feeds, never to Senim's.
+        stmt = select(ContentItem).where(ContentItem.kind == ItemKind.post, ContentItem.platform_id.is_(None), visible)
+        if author_id is not None:
+            stmt = stmt.where(ContentItem.author_id == author_id)
+        if community_id is not None:
+            stmt = stmt.where(ContentItem.community_id == community_id)
+        if viewer_id is not None:
+            stmt = stmt.where(
+                ~_hidden(viewer_id, HiddenKind.post, ContentItem.id),
+                ~_hidden(viewer_id, HiddenKind.author, ContentItem.author_id),
+                or_(
+                    ContentItem.community_id.is_(None),
+                    ~_hidden(viewer_id, HiddenKind.community, ContentItem.community_id),
+                ),
+            )
+        if before is not None:
+            stmt = stmt.where(
+                or_(
+                    ContentItem.created_at < before.created_at,
+                    and_(ContentItem.created_at == before.created_at, ContentItem.id < before.id),
+                )
+            )
+        stmt = stmt.order_by(ContentItem.created_at.desc(), ContentItem.id.desc()).limit(limit)
+        return list(session.scalars(stmt))
+
+    # --- hidden items -------------------------------------------------------------------------
+    def get_hidden(
+        self, session: Session, user_id: uuid.UUID, kind: HiddenKind, target_id: uuid.UUID
+    ) -> HiddenItem | None:
+        return session.scalars(
+            select(HiddenItem).where(
+                HiddenItem.user_id == user_id,
+                HiddenItem.target_type == kind,
+                HiddenItem.target_id == target_id,
+            )
+        ).one_or_none()
+
+    def insert_hidden(
+        self, session: Session, user_id: uuid.UUID, kind: HiddenKind, target_id: uuid.UUID
+    ) -> bool:
+        """Add the row unless it exists (concurrent duplicates included); returns whether it was added."""
+        dialect = session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        stmt = (
+            insert(HiddenItem)
+            .values(
+                id=uuid.uuid4(), user_id=user_id, target_type=kind, target_id=target_id, created_at=utcnow()
+            )
+            .on_conflict_do_nothing(index_elements=["user_id", "target_type", "target_id"])
+            .returning(HiddenItem.id)
+        )
+        return session.execute(stmt).scalar_one_or_none() is not None
+
+    def delete_hidden(self, session: Session, row: HiddenItem) -> None:
+        session.delete(row)
+        session.flush()
+
+    def hidden_of(self, session: Session, user_id: uuid.UUID) -> list[HiddenItem]:
+        return list(
+            session.scalars(
+                select(HiddenItem)
+                .where(HiddenItem.user_id == user_id)
+                .order_by(HiddenItem.created_at.desc(), HiddenItem.id)
+            )
+        )
+
+    # --- what can be hidden -------------------------------------------------------------------
+    def community(self, session: Session, community_id: uuid.UUID) -> Community | None:
+        return session.get(Community, community_id)
+
+    def community_by_slug(self, session: Session, slug: str) -> Community | None:
+        return session.scalars(select(Community).where(Community.slug == slug)).one_or_none()
+
+    def communities(self, session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Community]:
+        if not ids:
+            return {}
+        return {c.id: c for c in session.scalars(select(Community).where(Community.id.in_(ids)))}
+
+    def users(self, session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, User]:
+        if not ids:
+            return {}
+        return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+
+    def items(self, session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ContentItem]:
+        if not ids:
+            return {}
+        return {i.id: i for i in session.scalars(select(ContentItem).where(ContentItem.id.in_(ids)))}
+
+
+feed_repository = FeedRepository()
