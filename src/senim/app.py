@@ -117,6 +117,7 @@ def create_app(
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        swagger_ui_oauth2_redirect_url=None,
     )
     app.state.settings = settings
     app.state.db = db

@@ -142,6 +142,8 @@ class Require:
         self, request: Request, session: DbSession, csrf: Annotated[str, Depends(submitted_csrf)]
     ) -> Principal:
         principal = load_principal(request, session)
+        if principal.user is None and self.perm not in (Perm.public, Perm.anonymous):
+            raise NotAuthenticated("Please log in first.")
         if request.method not in SAFE_METHODS and principal.token is None and not _is_json(request):
             expected = csrf_token_for(request, principal)
             if not expected or not constant_time_equal(csrf, expected):
