@@ -32,10 +32,30 @@ PG_URL = os.environ.get("SENIM_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
 
+def _backend_of(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("database_url") if callspec else None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark PostgreSQL runs, and keep ``@pytest.mark.backend(name)`` tests to that backend only.
+
+    A test that needs a property of one backend (several worker processes need PostgreSQL's SKIP
+    LOCKED) is not collected for the other, rather than collected and skipped.
+    """
+    keep, dropped = [], []
     for item in items:
-        if "[postgresql" in item.nodeid or "-postgresql" in item.nodeid:
+        backend = _backend_of(item)
+        if backend == "postgresql":
             item.add_marker(pytest.mark.postgres)
+        wanted = item.get_closest_marker("backend")
+        if wanted is not None and backend is not None and backend != wanted.args[0]:
+            dropped.append(item)
+        else:
+            keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)[:8]

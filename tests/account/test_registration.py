@@ -30,6 +30,7 @@ def _form(page_html: str, **overrides: str) -> dict[str, str]:
 
 @pytest.mark.law("LAW-26")
 @pytest.mark.law("LAW-08")
+@pytest.mark.law("LAW-14")
 def test_register_page_shows_privacy_policy_and_agreement_summary_in_kazakh(client: TestClient) -> None:
     page = client.get("/register")
     assert page.status_code == 200

@@ -27,7 +27,9 @@ def _png(tmp_path) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.law("LAW-26")
-def test_register_log_in_post_with_image_and_see_it_in_the_feed(live_server, page, session: Session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_register_log_in_post_with_image_and_see_it_in_the_feed(
+    live_server, page, session: Session, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{live_server}/register")
     assert page.locator("html").get_attribute("lang") == "kk"
     # Both consents start unticked (LAW-14) and registration refuses to complete without them (LAW-26).
@@ -48,7 +50,10 @@ def test_register_log_in_post_with_image_and_see_it_in_the_feed(live_server, pag
     page.click("form[action='/register'] button[type=submit]")
     page.wait_for_url(re.compile(r"/(\?.*)?$"))
     user = session.scalars(select(User).where(User.username == "aruzhan")).one()
-    assert len(session.scalars(select(DocumentAcceptance).where(DocumentAcceptance.user_id == user.id)).all()) == 2
+    assert (
+        len(session.scalars(select(DocumentAcceptance).where(DocumentAcceptance.user_id == user.id)).all())
+        == 2
+    )
 
     page.click("form[action='/logout'] button[type=submit]")
     page.goto(f"{live_server}/login")

@@ -256,6 +256,7 @@ def test_only_the_author_edits(client: TestClient, session: Session) -> None:
     assert _item(session, post.id).body == "Second version"
 
 
+@pytest.mark.law("LAW-49")
 def test_only_the_author_deletes_and_then_it_is_gone(
     client: TestClient, session: Session, settings: Settings
 ) -> None:

@@ -14,9 +14,14 @@ def test_pushed_items_stay_out_of_the_home_feed(client: TestClient, session: Ses
     platform = make_platform(session)
     session.commit()
     bearer = {"authorization": f"Bearer {platform.token}"}
-    assert client.put("/api/v1/platform/accounts/u1", json={"display_name": "Ext"}, headers=bearer).status_code == 201
+    assert (
+        client.put("/api/v1/platform/accounts/u1", json={"display_name": "Ext"}, headers=bearer).status_code
+        == 201
+    )
     pushed = client.put(
-        "/api/v1/platform/items/p1", json={"author_external_id": "u1", "kind": "post", "body": "сыртқы жазба"}, headers=bearer
+        "/api/v1/platform/items/p1",
+        json={"author_external_id": "u1", "kind": "post", "body": "сыртқы жазба"},
+        headers=bearer,
     )
     assert pushed.status_code == 201, pushed.text
     feed = client.get("/api/v1/feed").json()

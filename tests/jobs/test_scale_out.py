@@ -1,7 +1,7 @@
 """Worker processes: N workers share the queue without running a job twice; a killed worker's job is retried.
 
-The multi-process tests need PostgreSQL (SKIP LOCKED claims, several writers): on SQLite they are skipped,
-which hides no failure, as the embedded SQLite deployment runs one worker.
+Several concurrent worker processes need PostgreSQL (SKIP LOCKED claims): that test is collected only
+for PostgreSQL (``@pytest.mark.backend``), as the embedded SQLite deployment runs one worker.
 """
 
 from __future__ import annotations
@@ -28,29 +28,23 @@ StartProcess = Callable[..., subprocess.Popen[str]]
 MakeWorker = Callable[..., Worker]
 
 
-def _require_postgres(database_url: str) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("several worker processes need PostgreSQL (SKIP LOCKED); SQLite runs one worker")
-
-
 def _count(session: Session, *where: ColumnElement[bool]) -> int:
     session.rollback()
     return int(session.scalar(select(func.count()).select_from(Job).where(*where)) or 0)
 
 
+@pytest.mark.backend("sqlite")  # on PostgreSQL the four-process test below stops its workers with SIGTERM
 def test_worker_process_stops_gracefully_on_sigterm(database_url: str, worker_process: StartProcess) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("on PostgreSQL the four-process test below stops its workers with SIGTERM")
     proc = worker_process("sigterm")
     wait_ready(proc)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=10) == 0
 
 
+@pytest.mark.backend("postgresql")
 def test_four_worker_processes_drain_the_queue_without_running_a_job_twice(
     database_url: str, session: Session, worker_process: StartProcess
 ) -> None:
-    _require_postgres(database_url)
     procs = [worker_process(f"proc{i}") for i in range(4)]
     for proc in procs:
         wait_ready(proc)
@@ -83,7 +77,6 @@ def test_job_of_a_killed_worker_is_reclaimed_after_its_lease(
     worker_process: StartProcess,
     make_worker: MakeWorker,
 ) -> None:
-    _require_postgres(database_url)
     proc = worker_process("doomed", lease_seconds=1)
     wait_ready(proc)
     job_id = enqueue(session, "test.sleep_first_attempt", {"sleep": 30}).id

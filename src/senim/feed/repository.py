@@ -50,7 +50,9 @@ class FeedRepository:
                 visible, and_(ContentItem.status == ItemStatus.hidden, ContentItem.author_id == own_hidden_of)
             )
         # Items pushed by integrating platforms belong to those platforms' own feeds, never to Senim's.
-        stmt = select(ContentItem).where(ContentItem.kind == ItemKind.post, ContentItem.platform_id.is_(None), visible)
+        stmt = select(ContentItem).where(
+            ContentItem.kind == ItemKind.post, ContentItem.platform_id.is_(None), visible
+        )
         if author_id is not None:
             stmt = stmt.where(ContentItem.author_id == author_id)
         if community_id is not None:
