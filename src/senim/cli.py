@@ -74,6 +74,9 @@ def demo(
 ) -> None:
     """Load realistic demo data in Kazakh and Russian: one user of each role, communities, posts."""
     from senim.demo import DEMO_PASSWORD, load_demo
+    from senim.models.account import EXTERNAL_ROLES
+
+    external = {r.value for r in EXTERNAL_ROLES}
 
     settings = get_settings()
     db = Database(settings.database_url)
@@ -82,10 +85,11 @@ def demo(
     if created:
         console.print(f"\nDemo data loaded. Log in at [bold]{settings.base_url}/login[/bold] as:")
         for username, role in created:
-            console.print(f"  {username:<14} {role:<24} password: {DEMO_PASSWORD}")
+            login = "API token only" if role in external else f"password: {DEMO_PASSWORD}"
+            console.print(f"  {username:<14} {role:<24} {login}")
     else:
         console.print(f"Demo data already present. Log in at [bold]{settings.base_url}/login[/bold]")
-        console.print(f"  (demo accounts: user, moderator, admin, … — password: {DEMO_PASSWORD})")
+        console.print(f"  (demo accounts: aigerim, moderator, admin, auditor, … — password: {DEMO_PASSWORD})")
 
 
 @app.command("create-user")
