@@ -17,6 +17,7 @@ os.environ.setdefault("SENIM_MODE", "test")
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +51,7 @@ def extract() -> Catalog:
         SRC, method_map=method_map, options_map=options_map, keywords=keywords, strip_comment_tags=True
     ):
         if isinstance(message, tuple):
-            message = message[0]
+            message = tuple(message[:2])  # (singular, plural) from ngettext
         if not message or "migrations" in filename:
             continue
         catalog.add(message, locations=[(filename, lineno)], auto_comments=comments, context=context)
@@ -63,18 +64,28 @@ def update(template: Catalog) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         old = read_po(path.open("rb"), locale=lang) if path.exists() else Catalog(locale=lang)
         new = Catalog(locale=lang, project="Senim", charset="utf-8")
+        forms = get_plural(lang).num_plurals
         for msg in template:
             if not msg.id:
                 continue
             prev = old.get(msg.id)
+            flags = prev.flags if prev is not None else set()
+            if isinstance(msg.id, tuple):  # a plural message keeps one string per plural form
+                have = tuple(prev.string) if prev is not None and isinstance(prev.string, tuple) else ()
+                plural_string = have if len(have) == forms else ("",) * forms
+                if lang == "en" and not all(plural_string):
+                    plural_string = (msg.id[0], msg.id[1])
+                new.add(msg.id, string=plural_string, locations=msg.locations, flags=flags)
+                continue
             string = prev.string if prev is not None and prev.string else ""
             if lang == "en" and not string:
                 string = msg.id  # English is the source language
-            flags = prev.flags if prev is not None else set()
             new.add(msg.id, string=string, locations=msg.locations, flags=flags)
         with path.open("wb") as fh:
             write_po(fh, new, width=100, omit_header=False, sort_output=True, include_lineno=False)
-        missing = sum(1 for m in new if m.id and not m.string)
+        missing = sum(
+            1 for m in new if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)
+        )
         print(f"{lang}: {len(new)} messages, {missing} untranslated", file=sys.stderr)
 
 

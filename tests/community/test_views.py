@@ -20,6 +20,12 @@ from tests.fixtures.builders import login, make_user
 from tests.fixtures.community import add_member, audit_count, audit_records, make_community
 
 
+@pytest.fixture(autouse=True)
+def _english(client: TestClient) -> None:
+    """These tests read English wording; the Kazakh default is tested in tests/web and tests/account."""
+    client.cookies.set("senim_lang", "en")
+
+
 def _counts(session: Session) -> tuple[int, int, int]:
     return (
         int(session.scalar(select(func.count()).select_from(Community)) or 0),

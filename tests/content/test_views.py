@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
+import pytest
 from fastapi.testclient import TestClient
 from PIL import ExifTags
 from sqlalchemy import select
@@ -23,6 +24,12 @@ from tests.fixtures.content import (
     png_bytes,
     stored_files,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english(client: TestClient) -> None:
+    """These tests read English wording; the Kazakh default is tested in tests/web and tests/account."""
+    client.cookies.set("senim_lang", "en")
 
 
 def _post_id(location: str) -> uuid.UUID:

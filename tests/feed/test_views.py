@@ -16,6 +16,12 @@ from tests.fixtures.content import login_as, make_community, make_post
 T0 = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def _english(client: TestClient) -> None:
+    """These tests read English wording; the Kazakh default is tested in tests/web and tests/account."""
+    client.cookies.set("senim_lang", "en")
+
+
 def test_visitors_read_the_feed(client: TestClient, session: Session) -> None:
     author = make_user(session, display_name="Dana")
     make_post(session, author, "Hello, Almaty <3")
@@ -150,8 +156,10 @@ def test_items_partial_contract_for_other_pages(session: Session) -> None:
     from types import SimpleNamespace
 
     from senim.feed.service import feed_service
+    from senim.web.i18n import locale_var
     from senim.web.templating import ENV
 
+    token = locale_var.set("en")
     author = make_user(session, display_name="Included")
     make_post(session, author, "shown through the partial")
     page = feed_service.home(session, None)
@@ -166,3 +174,4 @@ def test_items_partial_contract_for_other_pages(session: Session) -> None:
     empty = ENV.get_template("feed/_items.html").render(items=[], next_cursor=None, request=request, me=None)
     assert "No posts here yet." in empty
     assert "cursor=" not in empty
+    locale_var.reset(token)

@@ -6,15 +6,18 @@ context variable, so templates, error messages and services all translate throug
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from gettext import c2py
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 
@@ -29,13 +32,30 @@ locale_var: ContextVar[str] = ContextVar("senim_locale", default=DEFAULT_LANGUAG
 
 
 @lru_cache
-def catalog(language: str) -> dict[str, str]:
+def catalog(language: str) -> dict[str, str | tuple[str, ...]]:
+    """msgid → translation; plural messages are keyed by their singular id and hold every form."""
     path = CATALOG_DIR / language / "LC_MESSAGES" / "messages.po"
     if not path.exists():
         return {}
     with path.open("rb") as fh:
         cat = read_po(fh, locale=language)
-    return {str(m.id): str(m.string) for m in cat if m.id and m.string and not m.fuzzy}
+    out: dict[str, str | tuple[str, ...]] = {}
+    for m in cat:
+        if not m.id or not m.string or m.fuzzy:
+            continue
+        if isinstance(m.id, tuple | list):
+            forms = tuple(str(f) for f in m.string)
+            if all(forms):
+                out[str(m.id[0])] = forms
+        else:
+            out[str(m.id)] = str(m.string)
+    return out
+
+
+@lru_cache
+def plural_index(language: str) -> Callable[[int], int]:
+    """The gettext plural rule of ``language`` (Russian has three forms, Kazakh and English two)."""
+    return c2py(get_plural(language).plural_expr)
 
 
 def N_(message: str) -> str:
@@ -43,13 +63,21 @@ def N_(message: str) -> str:
 
 
 def gettext(message: str, **params: Any) -> str:
-    text = catalog(locale_var.get()).get(message) or message
+    text = catalog(locale_var.get()).get(message)
+    if not isinstance(text, str) or not text:
+        text = message
     return text.format(**params) if params else text
 
 
 def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
-    # Kazakh has no plural forms in counting; Russian catalogs use the singular/plural ids as keys.
-    return gettext(singular if n == 1 else plural, n=n, **params)
+    """The form of ``singular``/``plural`` for the number ``n``, formatted with ``n`` and ``params``."""
+    language = locale_var.get()
+    forms = catalog(language).get(singular)
+    if isinstance(forms, tuple):
+        text = forms[min(plural_index(language)(n), len(forms) - 1)]
+    else:
+        text = singular if n == 1 else plural
+    return text.format(n=fmt_number(n), **params)
 
 
 def negotiate(accept_language: str | None) -> str | None:
