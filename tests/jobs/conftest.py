@@ -27,6 +27,8 @@ def _fresh_observations() -> None:
     handlers.RAN_AT.clear()
     handlers.RAN_EVENT.clear()
     handlers.ORDER.clear()
+    handlers.ENTERED.clear()
+    handlers.GATES.clear()
     return
 
 

@@ -10,12 +10,13 @@ import threading
 import time
 from typing import Any
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, insert
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, func, insert, select, text
 
 from senim import audit
 from senim.audit import Actor
 from senim.jobs import JobContext, job
 from senim.jobs.registry import HANDLERS, JobSpec
+from senim.models import Job
 
 test_metadata = MetaData()
 
@@ -34,6 +35,9 @@ job_run = Table(
 RAN_AT: dict[str, float] = {}
 RAN_EVENT: dict[str, threading.Event] = {}
 ORDER: list[Any] = []
+# External handlers: ENTERED[key] is set when one starts; it then waits for GATES[key], if there is one.
+ENTERED: dict[str, threading.Event] = {}
+GATES: dict[str, threading.Event] = {}
 
 
 def _insert_run(ctx: JobContext, started: float) -> None:
@@ -89,6 +93,38 @@ def signal_ran(ctx: JobContext) -> None:
     key = str(ctx.payload["key"])
     RAN_AT[key] = time.monotonic()
     RAN_EVENT.setdefault(key, threading.Event()).set()
+
+
+@job("test.external", external=True, max_attempts=3)
+def call_out(ctx: JobContext) -> None:
+    """Stand-in for a network call: reads, signals that it started, waits for its gate, maybe fails."""
+    key = str(ctx.payload["key"])
+    ctx.session.scalar(select(func.count()).select_from(Job))  # reading is allowed
+    ENTERED.setdefault(key, threading.Event()).set()
+    gate = GATES.get(key)
+    if gate is not None and not gate.wait(30):
+        raise TimeoutError("the test never opened the gate")
+    if ctx.payload.get("fail"):
+        raise ConnectionError(f"receiver down on attempt {ctx.attempt}")
+    ORDER.append(key)
+
+
+@job("test.external_write", external=True, max_attempts=3)
+def write_from_external(ctx: JobContext) -> None:
+    """An external handler that breaks the rule: writes through its read-only session."""
+    how = ctx.payload["how"]
+    if how == "orm":
+        audit.record(ctx.session, actor=Actor.system("test"), tag="test:ran", data={"n": 1})
+        ctx.session.flush()
+    elif how == "dml":
+        ctx.session.execute(insert(job_run).values(job_id="x", worker="w", attempt=1, started=0, ended=0))
+    else:  # raw SQL, past the ORM: the database itself refuses
+        ctx.session.execute(
+            text(
+                "INSERT INTO test_job_run (job_id, worker, attempt, started, ended)"
+                " VALUES ('y', 'w', 1, 0, 0)"
+            )
+        )
 
 
 def handlers_for(*names: str) -> dict[str, JobSpec]:

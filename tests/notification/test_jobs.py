@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from pydantic import SecretStr
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from senim.audit import Actor
-from senim.config import Settings
+from senim.config import Mode, Settings
 from senim.db import Database
+from senim.jobs.registry import HANDLERS
 from senim.kit.clock import utcnow
-from senim.models import AccountStatus, Job, JobStatus, Role
+from senim.models import AccountStatus, Job, JobStatus, Notification, Role
 from senim.notification.email import message_id
 from senim.notification.service import DELIVER_WEBHOOK, SEND_EMAIL, notification_service
 from senim.notification.webhooks import InvalidSignature, verify
@@ -54,6 +58,7 @@ def test_email_reaches_the_smtp_sink_in_kazakh(
     assert KK.format(number="C-1024") in mail.text
     assert "Әйгерім" in mail.text
     assert f"{settings.base_url}/complaints/C-1024" in mail.text
+    assert i18n.locale_var.get() == i18n.DEFAULT_LANGUAGE  # the job rendered in Kazakh only for the e-mail
 
 
 def test_email_is_not_sent_when_the_account_was_deleted_meanwhile(
@@ -205,3 +210,57 @@ def test_a_rotated_secret_signs_the_next_attempt(
     verify(new, req.body, req.headers["senim-signature"], now=time.time())
     with pytest.raises(InvalidSignature):
         verify(old, req.body, req.headers["senim-signature"], now=time.time())
+
+
+def test_delivery_jobs_are_external() -> None:
+    """Both talk to the network: they run with a read session and hold no write lock meanwhile."""
+    import senim.notification.jobs  # noqa: F401 - registers the handlers
+
+    assert HANDLERS[SEND_EMAIL].external
+    assert HANDLERS[DELIVER_WEBHOOK].external
+
+
+def test_email_for_a_notice_that_is_gone_finishes_without_sending(
+    db: Database, session: Session, settings: Settings, sink: SmtpSink
+) -> None:
+    user = make_user(session, email="a@example.kz")
+    note = notification_service.notify(session, user, KIND, {"number": "C-3"})
+    session.commit()
+    session.execute(delete(Notification).where(Notification.id == note.id))
+    session.commit()
+
+    run_due_jobs(db, settings)
+
+    assert _job(session, SEND_EMAIL).status == JobStatus.succeeded
+    assert sink.messages == []
+
+
+def test_production_refuses_a_webhook_host_that_resolves_to_a_private_address(
+    db: Database,
+    session: Session,
+    settings: Settings,
+    receiver: WebhookReceiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    port = int(receiver.url.rsplit(":", 1)[1].split("/")[0])
+    real = socket.getaddrinfo
+
+    def resolve(host: str, *args: Any, **kwargs: Any) -> Any:
+        return real("127.0.0.1" if host == "hooks.platform.invalid" else host, *args, **kwargs)
+
+    platform = make_user(session, role=Role.integrating_platform, password=None)
+    make_endpoint(session, platform, f"http://hooks.platform.invalid:{port}/hook")  # accepted in test mode
+    notification_service.emit(session, platform.id, "decision.recorded", {"n": 1})
+    session.commit()
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    production = settings.model_copy(update={"mode": Mode.production, "secret_key": SecretStr("s" * 40)})
+
+    run_due_jobs(db, production)
+
+    job = _job(session, DELIVER_WEBHOOK)
+    assert (job.status, job.attempts) == (JobStatus.pending, 1)  # an ordinary failure: retried with backoff
+    assert job.last_error == (
+        "DestinationRefused: webhook destination refused: hooks.platform.invalid resolves to 127.0.0.1,"
+        " which is not a public address"
+    )
+    assert receiver.requests == []

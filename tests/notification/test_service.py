@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -28,10 +29,7 @@ from tests.fixtures.notification import make_endpoint
 KIND = "Your post «{title}» was hidden."
 
 
-def test_notify_writes_a_notice_and_queues_an_email_in_the_users_language(
-    session: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(i18n.catalog("kk"), KIND, "Сіздің «{title}» жазбаңыз жасырылды.")
+def test_notify_writes_a_notice_and_queues_an_email_job_by_id(session: Session) -> None:
     user = make_user(session, email="aigerim@example.kz", language="kk")
     token = request_id_var.set("req-42")
     try:
@@ -52,14 +50,63 @@ def test_notify_writes_a_notice_and_queues_an_email_in_the_users_language(
     assert job.idempotency_key == f"{SEND_EMAIL}:{note.id}"
     assert job.request_id == "req-42"
     assert job.max_attempts == EMAIL_MAX_ATTEMPTS
-    assert job.payload["user_id"] == str(user.id)
-    assert job.payload["language"] == "kk"
-    assert "Сіздің «Алматы» жазбаңыз жасырылды." in job.payload["subject"]
-    assert "Сіздің «Алматы» жазбаңыз жасырылды." in job.payload["body"]
-    assert "/posts/1" in job.payload["body"]
-    assert "aigerim@example.kz" not in str(job.payload)  # the address is looked up when sending
-    # The request's own language is untouched.
+    assert job.payload == {"notification_id": str(note.id)}
+
+
+def test_email_job_payload_holds_no_personal_data(session: Session) -> None:
+    """Every staff role reads job payloads (/api/v1/jobs): the job loads and renders the e-mail itself."""
+    user = make_user(
+        session, email="aigerim.private@example.kz", language="ru", display_name="Айгерим Сериковна"
+    )
+    note = notification_service.notify(session, user, KIND, {"title": "Алматы"}, link="/posts/1")
+    session.commit()
+
+    job = session.scalars(select(Job).where(Job.name == SEND_EMAIL)).one()
+    stored = json.dumps(job.payload, ensure_ascii=False)
+    outgoing = notification_service.email_to_send(session, note.id)
+    assert outgoing is not None
+    for secret in (
+        "aigerim.private@example.kz",
+        "Айгерим",
+        "Сериковна",
+        "Алматы",  # the notice's text
+        outgoing.subject,
+        outgoing.body.strip().splitlines()[0],  # the greeting, with the name
+    ):
+        assert secret not in stored
+    assert set(job.payload) == {"notification_id"}
+
+
+def test_email_is_rendered_when_sent_in_the_users_current_language(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(i18n.catalog("kk"), KIND, "Сіздің «{title}» жазбаңыз жасырылды.")
+    user = make_user(session, email="old@example.kz", language="ru", display_name="Әйгерім")
+    note = notification_service.notify(session, user, KIND, {"title": "Алматы"}, link="/posts/1")
+    user.language = "kk"  # changed after the notice was written, before the e-mail went out
+    user.email = "new@example.kz"
+    session.commit()
+
+    outgoing = notification_service.email_to_send(session, note.id, base_url="https://senim.example.kz/")
+
+    assert outgoing is not None
+    assert (outgoing.to, outgoing.language) == ("new@example.kz", "kk")
+    assert "Сіздің «Алматы» жазбаңыз жасырылды." in outgoing.subject
+    assert "Сіздің «Алматы» жазбаңыз жасырылды." in outgoing.body
+    assert "Әйгерім" in outgoing.body
+    assert "https://senim.example.kz/posts/1" in outgoing.body
+    # The caller's own language is untouched.
     assert i18n.locale_var.get() == i18n.DEFAULT_LANGUAGE
+
+
+def test_nothing_to_send_when_the_notice_or_the_address_is_gone(session: Session) -> None:
+    user = make_user(session, email="a@example.kz")
+    note = notification_service.notify(session, user, KIND, {"title": "a"})
+    session.commit()
+    assert notification_service.email_to_send(session, uuid.uuid4()) is None
+    user.email = None
+    session.commit()
+    assert notification_service.email_to_send(session, note.id) is None
 
 
 def test_no_email_without_an_address_or_when_not_asked(session: Session) -> None:

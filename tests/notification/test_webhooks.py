@@ -1,4 +1,4 @@
-"""The signature scheme: the reference ``sign``/``verify`` that receivers use."""
+"""The signature scheme (the reference ``sign``/``verify`` that receivers use) and the production POST."""
 
 from __future__ import annotations
 
@@ -6,20 +6,28 @@ import hashlib
 import hmac
 import json
 import re
+import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from senim.notification import policy
+from senim.notification.errors import DeliveryFailed
 from senim.notification.webhooks import (
+    DestinationRefused,
     InvalidSignature,
     delivery_headers,
     encode_event,
     parse_header,
+    post,
+    public_addresses,
     sign,
     verify,
 )
+from tests.fixtures.notification import WebhookReceiver
 
 SECRET = "whsec_test-secret"
 BODY = '{"data":{"title":"Сәлем"},"event":"decision.recorded","id":"e1"}'.encode()
@@ -105,3 +113,98 @@ def test_the_snippet_in_the_receiver_docs_verifies_real_signatures() -> None:
     assert not check("whsec_other", BODY, header)
     assert not check(SECRET, BODY, sign(SECRET, BODY, now - 301))
     assert not check(SECRET, BODY, "garbage")
+
+
+# --- delivery-time destination check (production) --------------------------------------------------
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _resolver(names: dict[str, list[str]]) -> Callable[..., list[Any]]:
+    """A getaddrinfo that answers ``names`` from the table and everything else (literals) as usual."""
+
+    def fake(host: str, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        if host not in names:
+            return _real_getaddrinfo(host, port, *args, **kwargs)
+        return [
+            (
+                socket.AF_INET6 if ":" in a else socket.AF_INET,
+                socket.SOCK_STREAM,
+                6,
+                "",
+                (a, int(port), 0, 0) if ":" in a else (a, int(port)),
+            )
+            for a in names[host]
+        ]
+
+    return fake
+
+
+@pytest.mark.parametrize(
+    "addresses",
+    [
+        ["10.0.0.7"],
+        ["93.184.216.34", "127.0.0.1"],
+        ["::1"],
+        ["2606:2800:220:1::1", "fd00::7"],
+        ["169.254.169.254"],
+    ],
+)
+def test_a_host_resolving_to_any_private_address_is_refused(
+    monkeypatch: pytest.MonkeyPatch, addresses: list[str]
+) -> None:
+    monkeypatch.setattr(socket, "getaddrinfo", _resolver({"hooks.example.kz": addresses}))
+    with pytest.raises(DestinationRefused, match=r"hooks\.example\.kz resolves to .* not a public address"):
+        public_addresses("hooks.example.kz", 443)
+
+
+def test_a_host_resolving_to_public_addresses_only_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        _resolver({"hooks.example.kz": ["93.184.216.34", "2606:2800:220:1::1", "93.184.216.34"]}),
+    )
+    assert public_addresses("hooks.example.kz", 443) == ["93.184.216.34", "2606:2800:220:1::1"]
+
+
+def test_production_delivery_to_a_private_address_is_refused_before_connecting(
+    monkeypatch: pytest.MonkeyPatch, receiver: WebhookReceiver
+) -> None:
+    port = int(receiver.url.rsplit(":", 1)[1].split("/")[0])
+    monkeypatch.setattr(socket, "getaddrinfo", _resolver({"receiver.invalid": ["127.0.0.1"]}))
+    url = f"http://receiver.invalid:{port}/hook"
+
+    with pytest.raises(DestinationRefused, match=r"127\.0\.0\.1, which is not a public address"):
+        post(url, b"{}", {}, timeout=5, public_only=True)
+    assert receiver.requests == []
+
+
+def test_production_delivery_connects_to_the_address_it_checked(
+    monkeypatch: pytest.MonkeyPatch, receiver: WebhookReceiver
+) -> None:
+    """No second lookup between the check and the connection (DNS rebinding): the checked address is used."""
+    port = int(receiver.url.rsplit(":", 1)[1].split("/")[0])
+    answers = iter([["127.0.0.1"]])  # a second lookup of the name would find nothing
+    first_only = _resolver({"receiver.invalid": ["127.0.0.1"]})
+
+    def rebinding(host: str, *args: Any, **kwargs: Any) -> list[Any]:
+        if host == "receiver.invalid" and next(answers, None) is None:
+            raise socket.gaierror(socket.EAI_NONAME, "looked up twice")
+        return first_only(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    monkeypatch.setattr(policy, "address_is_public", lambda address: address == "127.0.0.1")
+
+    assert post(f"http://receiver.invalid:{port}/hook", b"{}", {}, timeout=5, public_only=True) == 200
+    [req] = receiver.requests
+    assert req.headers["host"] == f"receiver.invalid:{port}"
+
+
+def test_production_delivery_to_an_unknown_name_fails_as_a_connection_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_such_name(*_args: Any, **_kwargs: Any) -> list[Any]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_name)
+    with pytest.raises(DeliveryFailed, match=r"ConnectError: cannot resolve receiver\.invalid"):
+        post("https://receiver.invalid/hook", b"{}", {}, timeout=5, public_only=True)

@@ -3,6 +3,12 @@
 The worker runs a handler inside a transaction that also marks the job succeeded, so the database
 changes a job makes happen exactly once; anything it sends out carries ``ctx.idempotency_key`` so the
 receiver can drop a repeat after a crash between sending and committing.
+
+A handler that talks to the network (SMTP, webhooks) is registered with ``external=True``: it gets a
+read-only session instead (it loads what it needs and sends; it writes nothing, enqueues nothing), and
+the worker marks the job succeeded afterwards in a short transaction of its own. So a slow receiver
+never holds a transaction open, which on SQLite would hold the single write lock and stop every write
+of the installation.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ class JobSpec:
     max_attempts: int
     priority: int
     every_seconds: int | None = None  # set for periodic jobs (``@periodic``)
+    external: bool = False  # network I/O: runs with a read-only session, marked succeeded afterwards
 
 
 HANDLERS: dict[str, JobSpec] = {}
@@ -49,11 +56,24 @@ def _register(spec: JobSpec) -> None:
     HANDLERS[spec.name] = spec
 
 
-def job(name: str, *, max_attempts: int = 8, priority: int = 50) -> Callable[[Handler], Handler]:
-    """Register ``handler`` under ``name`` (``<domain>.<event>``)."""
+def job(
+    name: str, *, max_attempts: int = 8, priority: int = 50, external: bool = False
+) -> Callable[[Handler], Handler]:
+    """Register ``handler`` under ``name`` (``<domain>.<event>``).
+
+    ``external=True`` for a handler whose work is network I/O (an e-mail, a webhook): ``ctx.session`` is
+    then read-only — reading is all such a handler may do with it; a write (a flush, an INSERT/UPDATE/
+    DELETE, ``enqueue``) fails the attempt — and the job is marked succeeded in a separate short write
+    transaction once the handler returns. A crash between sending and that mark runs the job again, so
+    what it sends must carry ``ctx.idempotency_key``.
+    """
 
     def register(handler: Handler) -> Handler:
-        _register(JobSpec(name=name, handler=handler, max_attempts=max_attempts, priority=priority))
+        _register(
+            JobSpec(
+                name=name, handler=handler, max_attempts=max_attempts, priority=priority, external=external
+            )
+        )
         return handler
 
     return register

@@ -15,6 +15,13 @@ sleep until the next ``run_at`` (at most ``poll_seconds``) or until woken.
   locks the job's row, so while the worker lives nobody reclaims the job even past its lease. On
   failure the handler's changes are rolled back and, in another transaction, the job goes back to
   ``pending`` with exponential backoff, or to ``dead`` (the dead letter) when its attempts are spent.
+- **External jobs** (``@job(..., external=True)``: e-mail, webhooks) do network I/O, which must not
+  happen inside a write transaction (on SQLite that holds the single write lock). Their handler gets a
+  read-only session (``Database.transaction(write=False)``: on SQLite a deferred BEGIN, no write lock);
+  the job is then marked ``succeeded`` in its own short write transaction, if this worker still holds
+  it. On PostgreSQL a separate transaction keeps the job's row locked meanwhile (a row lock blocks
+  nobody else), so a live worker's job is still never reclaimed. A crash between sending and marking
+  runs the job again: receivers drop the repeat by its idempotency key.
 - **Crash recovery.** A ``running`` job whose lease has passed (its worker was killed) is claimable
   again; the lost run counts as a failed attempt, and the job is dead if that was its last.
 - **Wake-up.** In-process commits that enqueued a job wake the worker through ``Database.on_commit``;
@@ -38,17 +45,19 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, func, or_, select, update
+from sqlalchemy import CursorResult, and_, func, or_, select, text, update
+from sqlalchemy import event as sa_event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from senim.audit.service import request_id_var
 from senim.config import Settings
@@ -101,6 +110,20 @@ def next_slot(slot: datetime, every_seconds: int, now: datetime) -> datetime:
 
 class LeaseLost(Exception):
     """The job was reclaimed by another worker while this one ran it; this run's changes are dropped."""
+
+
+class ReadOnlyViolation(RuntimeError):
+    """An external job's handler tried to write through its read-only session."""
+
+
+def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlyViolation("an external job's handler must not write to the database")
+
+
+def _refuse_dml(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise ReadOnlyViolation("an external job's handler must not write to the database")
 
 
 @dataclass(frozen=True)
@@ -364,53 +387,21 @@ class Worker:
         token = request_id_var.set(claim.request_id)  # audit records and follow-up jobs keep the request id
         started = time.monotonic()
         try:
-            with self.db.transaction() as session:
-                if not self.db.is_sqlite:
-                    held = session.scalar(
-                        select(Job.id)
-                        .where(
-                            Job.id == claim.id,
-                            Job.locked_by == claim.locked_by,
-                            Job.status == JobStatus.running,
-                        )
-                        .with_for_update()
-                    )
-                    if held is None:
-                        raise LeaseLost
-                spec.handler(
-                    JobContext(
-                        session=session,
-                        settings=self.settings,
-                        job_id=claim.id,
-                        name=claim.name,
-                        payload=claim.payload,
-                        attempt=claim.attempt,
-                        idempotency_key=claim.idempotency_key,
-                    )
-                )
-                done = cast(
-                    "CursorResult[Any]",
-                    session.execute(
-                        update(Job)
-                        .where(
-                            Job.id == claim.id,
-                            Job.locked_by == claim.locked_by,
-                            Job.status == JobStatus.running,
-                        )
-                        .values(
-                            status=JobStatus.succeeded,
-                            finished_at=utcnow(),
-                            locked_by=None,
-                            locked_until=None,
-                        )
-                        .execution_options(synchronize_session=False)
-                    ),
-                )
-                if done.rowcount != 1:
-                    raise LeaseLost
+            if spec.external:
+                self._run_external(spec, claim)
+            else:
+                with self.db.transaction() as session:
+                    self._hold(session, claim)
+                    spec.handler(self._context(session, claim))
+                    self._mark_succeeded(session, claim)
         except LeaseLost:
             log.warning(
-                "job %s %s lost its lease to another worker; this run was rolled back", claim.id, claim.name
+                "job %s %s lost its lease to another worker; %s",
+                claim.id,
+                claim.name,
+                "not marked: the new holder runs it again (the idempotency key lets receivers drop a repeat)"
+                if spec.external
+                else "this run was rolled back",
             )
             return False
         except Exception as exc:
@@ -426,6 +417,80 @@ class Worker:
             time.monotonic() - started,
         )
         return True
+
+    def _run_external(self, spec: JobSpec, claim: Claim) -> None:
+        """Run a network handler with a read-only session, then mark the job succeeded on its own.
+
+        No write transaction is open while the handler waits on the network. On PostgreSQL the job's
+        row stays locked by a transaction that writes nothing else until the mark (a row lock, which
+        blocks no other writer), as for other jobs; SQLite has no row locks, so the read session checks
+        that the job is still this worker's before the handler runs.
+        """
+        if self.db.is_sqlite:
+            with self._read_only_session() as session:
+                if not self._owned(session, claim):
+                    raise LeaseLost
+                spec.handler(self._context(session, claim))
+            with self.db.transaction() as session:
+                self._mark_succeeded(session, claim)
+            return
+        with self.db.transaction() as guard:
+            self._hold(guard, claim)
+            with self._read_only_session() as session:
+                spec.handler(self._context(session, claim))
+            self._mark_succeeded(guard, claim)
+
+    @contextmanager
+    def _read_only_session(self) -> Iterator[Session]:
+        """A read transaction in which any write fails: an ORM flush, and the database refuses the rest."""
+        with self.db.transaction(write=False) as session:
+            sa_event.listen(session, "before_flush", _refuse_flush)
+            sa_event.listen(session, "do_orm_execute", _refuse_dml)
+            if self.db.is_sqlite:
+                # The read engine has no pool (NullPool): the connection, and this setting, end with the
+                # transaction.
+                session.execute(text("PRAGMA query_only = ON"))
+            else:
+                session.execute(text("SET TRANSACTION READ ONLY"))
+            yield session
+
+    def _context(self, session: Session, claim: Claim) -> JobContext:
+        return JobContext(
+            session=session,
+            settings=self.settings,
+            job_id=claim.id,
+            name=claim.name,
+            payload=claim.payload,
+            attempt=claim.attempt,
+            idempotency_key=claim.idempotency_key,
+        )
+
+    @staticmethod
+    def _still_ours(claim: Claim) -> Any:
+        return and_(Job.id == claim.id, Job.locked_by == claim.locked_by, Job.status == JobStatus.running)
+
+    def _owned(self, session: Session, claim: Claim) -> bool:
+        return session.scalar(select(Job.id).where(self._still_ours(claim))) is not None
+
+    def _hold(self, session: Session, claim: Claim) -> None:
+        """On PostgreSQL, lock the job's row for the rest of ``session``'s transaction, or raise LeaseLost."""
+        if self.db.is_sqlite:
+            return
+        if session.scalar(select(Job.id).where(self._still_ours(claim)).with_for_update()) is None:
+            raise LeaseLost
+
+    def _mark_succeeded(self, session: Session, claim: Claim) -> None:
+        done = cast(
+            "CursorResult[Any]",
+            session.execute(
+                update(Job)
+                .where(self._still_ours(claim))
+                .values(status=JobStatus.succeeded, finished_at=utcnow(), locked_by=None, locked_until=None)
+                .execution_options(synchronize_session=False)
+            ),
+        )
+        if done.rowcount != 1:
+            raise LeaseLost
 
     def _record_failure(self, claim: Claim, exc: Exception) -> None:
         error = describe_error(exc)

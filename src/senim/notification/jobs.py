@@ -1,7 +1,10 @@
 """Delivery jobs: one e-mail per notice, one POST per event and endpoint.
 
-A failed delivery raises, and the worker retries the job with backoff. The idempotency key stays the
-same across retries: the e-mail's Message-ID and the webhook's ``Idempotency-Key`` header let the
+Both are ``external`` jobs: the handler reads what it needs with a read-only session and talks to the
+network; no write transaction is open while an SMTP server or a webhook receiver takes its time, and
+the worker marks the job succeeded afterwards. A failed delivery raises, and the worker retries the job
+with backoff. The idempotency key stays the same across retries, and a crash between sending and
+marking also sends again: the e-mail's Message-ID and the webhook's ``Idempotency-Key`` header let the
 receiver drop a repeat.
 """
 
@@ -10,6 +13,7 @@ from __future__ import annotations
 import logging
 import uuid
 
+from senim.config import Mode
 from senim.jobs import JobContext, job
 from senim.kit.clock import utcnow
 from senim.notification import email, webhooks
@@ -24,25 +28,29 @@ from senim.notification.service import (
 log = logging.getLogger("senim.notification")
 
 
-@job(SEND_EMAIL, max_attempts=EMAIL_MAX_ATTEMPTS)
+@job(SEND_EMAIL, max_attempts=EMAIL_MAX_ATTEMPTS, external=True)
 def send_email(ctx: JobContext) -> None:
-    to = notification_service.email_recipient(ctx.session, uuid.UUID(ctx.payload["user_id"]))
-    if to is None:
+    """Render the notice in its reader's current language and send it; the payload holds only its id."""
+    notification_id = uuid.UUID(ctx.payload["notification_id"])
+    outgoing = notification_service.email_to_send(
+        ctx.session, notification_id, base_url=ctx.settings.base_url
+    )
+    if outgoing is None:
         log.info(
-            "e-mail for notice %s not sent: the account has no address now", ctx.payload["notification_id"]
+            "e-mail for notice %s not sent: the notice or the account's address is gone", notification_id
         )
         return
     msg = email.build_message(
         ctx.settings,
-        to=to,
-        subject=ctx.payload["subject"],
-        body=ctx.payload["body"],
+        to=outgoing.to,
+        subject=outgoing.subject,
+        body=outgoing.body,
         idempotency_key=ctx.idempotency_key,
     )
     email.send(ctx.settings, msg)
 
 
-@job(DELIVER_WEBHOOK, max_attempts=WEBHOOK_MAX_ATTEMPTS)
+@job(DELIVER_WEBHOOK, max_attempts=WEBHOOK_MAX_ATTEMPTS, external=True)
 def deliver_webhook(ctx: JobContext) -> None:
     payload = ctx.payload
     endpoint = notification_service.endpoint_for_delivery(ctx.session, uuid.UUID(payload["endpoint_id"]))
@@ -66,4 +74,10 @@ def deliver_webhook(ctx: JobContext) -> None:
         event_id=payload["event_id"],
         timestamp=int(utcnow().timestamp()),
     )
-    webhooks.post(endpoint.url, body, headers, timeout=ctx.settings.webhook_timeout_seconds)
+    webhooks.post(
+        endpoint.url,
+        body,
+        headers,
+        timeout=ctx.settings.webhook_timeout_seconds,
+        public_only=ctx.settings.mode is Mode.production,
+    )

@@ -24,6 +24,10 @@ MAX_LINK_LENGTH = 500
 SUBJECT_LENGTH = 120
 # Host names that only mean something inside the operator's own network.
 PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa")
+# A host label a resolver may read as a number: decimal, octal (leading 0) or hexadecimal (0x…).
+NUMERIC_LABEL_RE = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)", re.IGNORECASE)
+# NAT64 (RFC 6052): the last 32 bits are an IPv4 address the gateway connects to.
+NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
 
 
 def url_problem(url: str, *, production: bool) -> str | None:
@@ -55,6 +59,10 @@ def url_problem(url: str, *, production: bool) -> str | None:
         return N_("The webhook URL is not a valid address.")
     if not _host_is_valid(host):
         return N_("The webhook URL is not a valid address.")
+    if _looks_numeric(host) and not _is_dotted_quad(host):
+        # 127.1, 0x7f.1, 0177.0.0.1, 2130706433: resolvers read these as IPv4 addresses (127.0.0.1),
+        # which the checks below would take for names. Only the canonical form is an address here.
+        return N_("The webhook URL is not a valid address.")
     if production and _host_is_private(host):
         return N_("The webhook URL must point to a public address.")
     return None
@@ -75,20 +83,54 @@ def _host_is_valid(host: str) -> bool:
     return all(re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", label) for label in labels)
 
 
+def _looks_numeric(host: str) -> bool:
+    """Made only of digits, dots and ``0x`` hex parts: something a resolver may take for an IPv4 address."""
+    name = host.rstrip(".")
+    return bool(name) and all(NUMERIC_LABEL_RE.fullmatch(label) for label in name.split("."))
+
+
+def _is_dotted_quad(host: str) -> bool:
+    """Four decimal numbers 0-255 without leading zeros (``ipaddress`` refuses every other form)."""
+    try:
+        ipaddress.IPv4Address(host.rstrip("."))
+    except ValueError:
+        return False
+    return True
+
+
+def address_is_public(address: str) -> bool:
+    """A literal address that is globally reachable; an IPv6 address embedding an IPv4 one (mapped,
+    6to4, NAT64) only if that one is too. Anything that is not an address is not public."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if not ip.is_global:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and ip in NAT64_PREFIX:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None and not embedded.is_global:
+            return False
+    return True
+
+
 def _host_is_private(host: str) -> bool:
     """Loopback, private, link-local and similar addresses, and names that only resolve inside a network.
 
-    Only literal addresses and well-known names are checked here; the name a public host resolves to is
-    the network's business (egress rules), since resolving it at registration proves nothing later.
+    Only literal addresses and well-known names are checked here, since resolving a name at
+    registration proves nothing later: in production every delivery resolves the host again and is
+    refused when any address is not public (``webhooks.public_addresses``).
     """
     name = host.rstrip(".").lower()
     if name == "localhost" or name.endswith(PRIVATE_SUFFIXES) or ("." not in name and ":" not in name):
         return True
     try:
-        address = ipaddress.ip_address(name)
+        ipaddress.ip_address(name)
     except ValueError:
         return False
-    return not address.is_global
+    return not address_is_public(name)
 
 
 def event_is_valid(event: str) -> bool:

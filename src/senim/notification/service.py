@@ -2,7 +2,8 @@
 
 Nothing here sends anything: ``notify`` writes the notice and enqueues ``notification.send_email``,
 ``emit`` enqueues one ``notification.deliver_webhook`` per subscribed endpoint, all in the caller's
-transaction, so a notice or event exists exactly when the change that caused it commits.
+transaction, so a notice or event exists exactly when the change that caused it commits. Job payloads
+carry ids (and, for webhooks, the event's non-personal data), never personal data: staff can read them.
 """
 
 from __future__ import annotations
@@ -46,6 +47,14 @@ MAX_LIST = 200
 
 @dataclass(frozen=True)
 class EmailContent:
+    subject: str
+    body: str
+    language: str
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    to: str
     subject: str
     body: str
     language: str
@@ -103,8 +112,12 @@ class NotificationService:
         """Write an in-app notice for ``user`` and, when asked and possible, queue it as an e-mail.
 
         ``kind`` is an English message id with ``{placeholders}`` filled from ``params``; the notice is
-        rendered in the reader's language when shown, the e-mail in the user's language now. ``link``
-        is a path on this site. A wrong kind, params or link is the calling code's bug (ValueError).
+        rendered in the reader's language when shown, the e-mail in the user's language when it is sent.
+        ``link`` is a path on this site. A wrong kind, params or link is the calling code's bug
+        (ValueError).
+
+        The e-mail job's payload holds the notice's id only: every staff member can read job payloads
+        (``/api/v1/jobs``), so the address, the name and the text are loaded and rendered by the job.
         """
         params = _jsonable(params or {})
         if not kind or len(kind) > policy.MAX_KIND_LENGTH:
@@ -119,25 +132,38 @@ class NotificationService:
         session.add(note)
         session.flush()
         if email and user.email and user.status != AccountStatus.deleted:
-            content = self.email_content(user, note)
             enqueue(
                 session,
                 SEND_EMAIL,
-                {
-                    "notification_id": str(note.id),
-                    "user_id": str(user.id),
-                    "subject": content.subject,
-                    "body": content.body,
-                    "language": content.language,
-                },
+                {"notification_id": str(note.id)},
                 idempotency_key=f"{SEND_EMAIL}:{note.id}",
                 max_attempts=EMAIL_MAX_ATTEMPTS,
             )
         return note
 
-    def email_content(self, user: User, note: Notification) -> EmailContent:
+    def email_to_send(
+        self, session: Session, notification_id: uuid.UUID, *, base_url: str | None = None
+    ) -> OutgoingEmail | None:
+        """The e-mail for a notice as it is to be sent now, or None when there is nothing to send.
+
+        Read-only (the ``notification.send_email`` job runs it with a read session). The address and
+        language are the account's current ones (they may have changed since the notice was written);
+        nothing is sent when the notice or the account is gone, or the account has no address now.
+        """
+        note = session.get(Notification, notification_id)
+        if note is None:
+            return None
+        user = session.get(User, note.user_id)
+        if user is None or user.status == AccountStatus.deleted or not user.email:
+            return None
+        content = self.email_content(user, note, base_url=base_url)
+        return OutgoingEmail(
+            to=user.email, subject=content.subject, body=content.body, language=content.language
+        )
+
+    def email_content(self, user: User, note: Notification, *, base_url: str | None = None) -> EmailContent:
         """Subject and plain-text body of a notice, in the user's language."""
-        base = self.settings.base_url.rstrip("/")
+        base = (base_url or self.settings.base_url).rstrip("/")
         link_url = base + note.link if note.link else ""
         notices_url = base + "/notifications"
         with in_language(user.language) as lang:
@@ -152,13 +178,6 @@ class NotificationService:
             )
         body = "\n\n".join(parts) + "\n\n-- \n" + footer + "\n"
         return EmailContent(subject=policy.shorten(subject, 250), body=body, language=lang)
-
-    def email_recipient(self, session: Session, user_id: uuid.UUID) -> str | None:
-        """The address to send to now (it may have changed or gone since the notice was written)."""
-        user = session.get(User, user_id)
-        if user is None or user.status == AccountStatus.deleted or not user.email:
-            return None
-        return user.email
 
     def list_for(
         self, session: Session, user: User, unread_only: bool = False, limit: int = 50
@@ -208,6 +227,11 @@ class NotificationService:
         event_id: uuid.UUID | None = None,
     ) -> Emitted:
         """Queue ``event`` for every active endpoint of the principal subscribed to it (or to ``*``).
+
+        ``data`` must hold **ids and non-personal facts only** (record ids, external ids, a ground, a
+        status, a deadline): it is stored in the delivery job's payload, which every staff role can
+        read (``/api/v1/jobs``), and sent to the receiver, which fetches anything more through the API.
+        Never put names, e-mail addresses, phone numbers, message text or other personal data in it.
 
         All endpoints receive the same event id; the job's idempotency key is event id + endpoint id,
         so emitting the same event id twice queues nothing new.

@@ -10,6 +10,9 @@ Every delivery carries::
 
 ``sign`` and ``verify`` are what a receiver needs (docs/webhooks.md); they use only the standard library
 apart from the default replay window, which comes from the settings.
+
+In production ``post`` connects only to public addresses: it resolves the host itself, refuses the
+delivery (``DestinationRefused``) when any address is not public, and connects to an address it checked.
 """
 
 from __future__ import annotations
@@ -17,12 +20,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
+from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+import httpcore
 import httpx
 
+from senim.notification import policy
 from senim.notification.errors import DeliveryFailed
 
 SIGNATURE_HEADER = "Senim-Signature"
@@ -128,19 +135,95 @@ def delivery_headers(
     }
 
 
-@lru_cache(maxsize=4)
-def _client(timeout: float) -> httpx.Client:
-    """One pooled client per timeout, shared by the worker's threads (building one loads the CA store)."""
+class DestinationRefused(DeliveryFailed):
+    """The receiver's host resolves to an address that is not public (production only).
+
+    The attempt fails like any other delivery failure (retried with backoff, then dead), with the reason
+    in the job's ``last_error``; nothing is sent.
+    """
+
+
+def public_addresses(host: str, port: int) -> list[str]:
+    """The addresses ``host`` resolves to, in the resolver's order, if every one of them is public.
+
+    Raises ``DestinationRefused`` when any address is not global (loopback, private, link-local,
+    shared, reserved…): a name that resolves to an inside address, even among public ones, is not a
+    place to send to. Resolution errors are ``OSError`` (``socket.gaierror``).
+    """
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    if not addresses:
+        raise socket.gaierror(f"{host} has no address")
+    for address in addresses:
+        if not policy.address_is_public(address):
+            raise DestinationRefused(
+                f"webhook destination refused: {host} resolves to {address}, which is not a public address"
+            )
+    return addresses
+
+
+class PublicOnlyBackend(httpcore.SyncBackend):
+    """Connects only to public addresses: resolves the host itself, checks every address, and connects
+    to a checked one, so the name cannot resolve elsewhere between the check and the connection."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        try:
+            addresses = public_addresses(host, port)
+        except OSError as exc:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+        failure: httpcore.ConnectError | httpcore.ConnectTimeout = httpcore.ConnectError(
+            f"{host} has no address"
+        )
+        for address in addresses:  # never empty
+            try:
+                return super().connect_tcp(
+                    address,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        raise failure
+
+
+def _public_only_transport() -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport()
+    pool = getattr(transport, "_pool", None)
+    if not isinstance(pool, httpcore.ConnectionPool) or not hasattr(pool, "_network_backend"):
+        # Fail closed: without the check, production would send to whatever the name resolves to.
+        raise RuntimeError("cannot restrict webhook connections to public addresses with this httpx")
+    pool._network_backend = PublicOnlyBackend()
+    return transport
+
+
+@lru_cache(maxsize=8)
+def _client(timeout: float, public_only: bool = False) -> httpx.Client:
+    """One pooled client per timeout and mode, shared by the worker's threads (building one loads the CA
+    store). A ``public_only`` client connects only to public addresses and ignores proxy variables
+    (the proxy, not Senim, would choose the address)."""
+    if public_only:
+        return httpx.Client(timeout=timeout, follow_redirects=False, transport=_public_only_transport())
     return httpx.Client(timeout=timeout, follow_redirects=False)
 
 
-def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> int:
+def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float, public_only: bool = False) -> int:
     """POST one delivery and return the status; anything but a 2xx raises ``DeliveryFailed``.
 
     Redirects are not followed (a receiver that moved updates its URL); the response body is not read.
+    With ``public_only`` (production) the host is resolved and the delivery refused with
+    ``DestinationRefused`` when any address it resolves to is not public.
     """
     try:
-        with _client(timeout).stream("POST", url, content=body, headers=headers) as response:
+        with _client(timeout, public_only).stream("POST", url, content=body, headers=headers) as response:
             status = response.status_code
     except httpx.HTTPError as exc:
         raise DeliveryFailed(f"webhook delivery failed: {type(exc).__name__}: {exc}") from exc
