@@ -80,3 +80,8 @@ def test_who_may_do_what(role: MemberRole | None, edit: bool, manage: bool, leav
 def test_status_rules(status: CommunityStatus, join: bool, listed: bool) -> None:
     assert policy.can_join(status) is join
     assert policy.is_listed(status) is listed
+
+
+@pytest.mark.parametrize("status", list(CommunityStatus))
+def test_communities_of_integrating_platforms_are_never_listed(status: CommunityStatus) -> None:
+    assert policy.is_listed(status, pushed=True) is False

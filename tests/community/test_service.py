@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +23,7 @@ from senim.community.service import community_service
 from senim.errors import Invalid
 from senim.models import CommunityMember, CommunityStatus, MemberRole
 from tests.fixtures.builders import make_user
-from tests.fixtures.community import add_member, audit_count, audit_records, make_community
+from tests.fixtures.community import add_member, audit_count, audit_records, make_community, make_platform
 
 
 @pytest.mark.law("LAW-52")
@@ -186,3 +188,47 @@ def test_members_page_in_joining_order_and_staff_owner_first(session: Session) -
         community_service.members(session, community, cursor="not a cursor")
     rows = session.scalars(select(CommunityMember).where(CommunityMember.community_id == community.id)).all()
     assert len(rows) == 5
+
+
+def test_find_by_id_or_address(session: Session) -> None:
+    club = make_community(session, slug="find-me")
+    assert community_service.find(session, "find-me").id == club.id
+    assert community_service.find(session, " FIND-ME ").id == club.id
+    assert community_service.find(session, str(club.id)).id == club.id
+    with pytest.raises(CommunityNotFound):
+        community_service.find(session, "no-such-slug")
+    with pytest.raises(CommunityNotFound):
+        community_service.find(session, str(uuid.uuid4()))
+    club.status = CommunityStatus.removed
+    session.flush()
+    with pytest.raises(CommunityNotFound):
+        community_service.find(session, "find-me")
+
+
+def test_communities_of_integrating_platforms_are_not_served(session: Session) -> None:
+    platform = make_platform(session).principal
+    club = make_community(session, slug="their-club")
+    club.platform_id, club.external_id = platform.id, "club-1"
+    session.flush()
+    with pytest.raises(CommunityNotFound):
+        community_service.get_by_slug(session, "their-club")
+    with pytest.raises(CommunityNotFound):
+        community_service.get(session, club.id)
+    assert community_service.list(session).items == []
+
+
+def test_by_ids_and_joined(session: Session) -> None:
+    owner, member = make_user(session), make_user(session)
+    zebra = make_community(session, owner, slug="zebra", name="Zebra")
+    apple = make_community(session, owner, slug="apple", name="Apple")
+    gone = make_community(session, owner, slug="gone", name="Gone")
+    add_member(session, zebra, member)
+    add_member(session, apple, member)
+    add_member(session, gone, member)
+    gone.status = CommunityStatus.removed
+    session.flush()
+    found = community_service.by_ids(session, [zebra.id, gone.id, None, uuid.uuid4()])
+    assert set(found) == {zebra.id, gone.id}  # whatever their status: labels on cards
+    assert community_service.by_ids(session, []) == {}
+    assert [c.slug for c in community_service.joined(session, member.id)] == ["apple", "zebra"]
+    assert community_service.joined(session, make_user(session).id) == []

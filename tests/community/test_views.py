@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import sys
-import types
-import uuid
-from typing import Any
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from senim.community import views
-from senim.models import Community, CommunityMember, Role, User
-from senim.web.templating import ENV
+from senim.models import Community, CommunityMember, Role
 from tests.fixtures.builders import login, make_user
 from tests.fixtures.community import add_member, audit_count, audit_records, make_community
+from tests.fixtures.content import make_post
 
 
 @pytest.fixture(autouse=True)
@@ -228,63 +225,40 @@ def test_non_owner_cannot_appoint(client: TestClient, session: Session) -> None:
     assert audit_count(session, "community:appoint_moderator") == 0
 
 
-class _FakeFeed:
-    def __init__(self) -> None:
-        self.calls: list[tuple[Any, ...]] = []
-
-    def community(
-        self,
-        session: Session,
-        viewer: User | None,
-        community_id: uuid.UUID,
-        *,
-        cursor: str | None = None,
-        limit: int = 20,
-    ) -> Any:
-        self.calls.append((viewer.id if viewer else None, community_id, cursor, limit))
-        return types.SimpleNamespace(items=["first post", "second post"], next_cursor="next-page")
-
-
-def test_community_page_shows_the_feed_when_the_feed_domain_provides_it(
+def test_community_page_shows_its_posts_newest_first_with_pages(
     client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    community = make_community(session, slug="with-feed", description="About us")
+    monkeypatch.setattr(views, "FEED_LIMIT", 2)
+    owner = make_user(session)
+    community = make_community(session, owner, slug="with-feed", description="About us")
+    elsewhere = make_community(session, owner, slug="elsewhere")
+    t0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+    for n in range(3):
+        make_post(session, owner, f"Club post {n}", community=community, created_at=t0 + timedelta(minutes=n))
+    make_post(session, owner, "Not in this club", community=elsewhere, created_at=t0)
+    make_post(session, owner, "In no club", created_at=t0)
     session.commit()
-    feed = _FakeFeed()
-    monkeypatch.setitem(sys.modules, "senim.feed.service", types.SimpleNamespace(feed_service=feed))
-    partial = (
-        "<ol>{% for i in items %}<li>{{ i }}</li>{% endfor %}</ol>"
-        "<a href='?cursor={{ next_cursor }}'>more</a>"
-    )
-    monkeypatch.setattr(ENV, "loader", ChoiceLoader([DictLoader({"feed/_items.html": partial}), ENV.loader]))
-    page = client.get("/c/with-feed?cursor=abc")
+
+    page = client.get("/c/with-feed")
     assert page.status_code == 200
     assert "About us" in page.text
-    assert "<li>first post</li><li>second post</li>" in page.text
-    assert "?cursor=next-page" in page.text
-    assert feed.calls == [(None, community.id, "abc", 20)]
+    assert 'id="feed-heading"' in page.text
+    first = re.findall(r"Club post \d", page.text)
+    assert first == ["Club post 2", "Club post 1"]
+    assert "Not in this club" not in page.text
+    assert "In no club" not in page.text
+    match = re.search(r'href="/c/with-feed\?cursor=([^"]+)"', page.text)
+    assert match, "an Older posts link"
+    older = client.get(f"/c/with-feed?cursor={match.group(1)}")
+    assert re.findall(r"Club post \d", older.text) == ["Club post 0"]
+    assert "/c/with-feed?cursor=" not in older.text
+    assert client.get("/c/with-feed?cursor=bogus").status_code == 422
 
 
-def test_community_page_shows_the_description_only_without_a_feed(
-    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    make_community(session, slug="no-feed", description="Just *us*")
+def test_community_page_without_posts_says_so(client: TestClient, session: Session) -> None:
+    make_community(session, slug="quiet-club", description="Just *us*")
     session.commit()
-    monkeypatch.setitem(sys.modules, "senim.feed.service", None)  # as if the module did not exist
-    page = client.get("/c/no-feed")
+    page = client.get("/c/quiet-club")
     assert page.status_code == 200
     assert "<em>us</em>" in page.text
-    assert 'id="feed-heading"' not in page.text
-
-    monkeypatch.setitem(sys.modules, "senim.feed.service", types.SimpleNamespace(feed_service=object()))
-    page = client.get("/c/no-feed")  # the module is there but has no community feed
-    assert page.status_code == 200
-    assert 'id="feed-heading"' not in page.text
-
-    feed = _FakeFeed()
-    monkeypatch.setitem(sys.modules, "senim.feed.service", types.SimpleNamespace(feed_service=feed))
-    monkeypatch.setattr(views, "FEED_TEMPLATE", "feed/_no_such_partial.html")
-    page = client.get("/c/no-feed")  # the service is there but the partial is not
-    assert page.status_code == 200
-    assert 'id="feed-heading"' not in page.text
-    assert feed.calls == []
+    assert "No posts here yet." in page.text

@@ -13,10 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from senim.config import Settings
+from senim.db import Database
 from senim.models import AuditRecord, ContentItem, ItemStatus, Job, Media, Role
 from tests.fixtures.builders import make_user
 from tests.fixtures.content import (
     counts,
+    image_and_sql_order,
+    images_before_sql,
     jpeg_with_gps,
     login_as,
     make_community,
@@ -200,7 +203,16 @@ def test_longest_text_is_accepted(client: TestClient, session: Session) -> None:
     author = make_user(session)
     session.commit()
     login_as(client, author)
-    assert client.post("/api/v1/posts", json={"body": "я" * 10_000}).status_code == 201
+    text = "я" * 10_000
+    r = client.post("/api/v1/posts", json={"body": text})
+    assert r.status_code == 201, r.text
+    item = _item(session, r.json()["id"])
+    assert (item.body, item.author_id, item.status) == (text, author.id, ItemStatus.visible)
+    assert len(_jobs(session, item.id)) == 1
+    [rec] = _audit(session, "post:create")
+    assert rec.target_id == str(item.id)
+    assert rec.data["length"] == 10_000
+    assert rec.data["sha256"] == hashlib.sha256(text.encode()).hexdigest()
 
 
 def test_multipart_with_cookie_needs_the_csrf_token(client: TestClient, session: Session) -> None:
@@ -219,10 +231,14 @@ def test_other_body_types_are_415(client: TestClient, session: Session) -> None:
     author = make_user(session)
     session.commit()
     csrf = login_as(client, author)
+    before = counts(session)
     r = client.post(
         "/api/v1/posts", content=b"hello", headers={"content-type": "text/plain", "X-CSRF-Token": csrf}
     )
     assert r.status_code == 415
+    assert r.json()["error"]["code"] == "unsupported_media_type"
+    assert counts(session) == before
+    assert _audit(session, "post:create") == []
 
 
 def test_visitors_and_auditors_cannot_post(client: TestClient, session: Session) -> None:
@@ -413,3 +429,40 @@ def test_oversized_request_is_refused_before_it_is_parsed(
     assert r.status_code == 413
     assert counts(session) == before
     assert stored_files(settings.media_dir) == []
+
+
+def test_images_are_prepared_before_the_request_touches_the_database(
+    client: TestClient, session: Session, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite a writing request holds the write lock from its first statement to its commit: Pillow's
+    work comes first, so the lock is never held while images are decoded and re-encoded."""
+    owner, member = make_user(session), make_user(session)
+    community = make_community(session, owner, members=(member,))
+    session.commit()
+    csrf = login_as(client, member)
+    with image_and_sql_order(db.engine, monkeypatch) as events:
+        r = client.post(
+            "/api/v1/posts",
+            data={"body": "Two pictures", "community_id": str(community.id)},
+            files=[
+                ("images", ("a.png", png_bytes(), "image/png")),
+                ("images", ("b.jpg", jpeg_with_gps(), "image/jpeg")),
+            ],
+            headers={"X-CSRF-Token": csrf},
+        )
+    assert r.status_code == 201, r.text
+    assert images_before_sql(events, 2), events[:5]
+    assert len(session.scalars(select(Media).where(Media.item_id == uuid.UUID(r.json()["id"]))).all()) == 2
+
+
+def test_a_refused_image_is_reported_after_the_permission_check(client: TestClient, session: Session) -> None:
+    author = make_user(session)
+    session.commit()
+    bad = [("images", ("x.jpg", b"not an image", "image/jpeg"))]
+    before = counts(session)
+    assert client.post("/api/v1/posts", data={"body": "x"}, files=bad).status_code == 401
+    login_as(client, author)
+    refused = client.post("/api/v1/posts", data={"body": "x"}, files=bad)  # no CSRF token
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "csrf_failed"
+    assert counts(session) == before

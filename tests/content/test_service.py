@@ -12,7 +12,16 @@ from senim.content.service import content_service
 from senim.errors import Conflict
 from senim.models import AuditRecord, ItemStatus, Job, Role
 from tests.fixtures.builders import make_user
-from tests.fixtures.content import counts, make_community, make_post, png_bytes, stored_files
+from tests.fixtures.community import make_platform, push_account, push_item
+from tests.fixtures.content import (
+    counts,
+    image_and_sql_order,
+    images_before_sql,
+    make_community,
+    make_post,
+    png_bytes,
+    stored_files,
+)
 
 
 def _tags(session: Session) -> list[str]:
@@ -124,3 +133,28 @@ def test_community_posts_need_membership(session: Session) -> None:
     assert comment.community_id == community.id
     assert [c.name for c in content_service.postable_communities(session, member)] == [community.name]
     assert content_service.postable_communities(session, outsider) == []
+
+
+def test_images_are_prepared_before_the_first_query(
+    session: Session, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner, member = make_user(session), make_user(session)
+    community = make_community(session, owner, members=(member,))
+    with image_and_sql_order(session.get_bind(), monkeypatch) as events:  # type: ignore[arg-type]
+        post = make_post(session, member, community=community, images=(png_bytes(),), settings=settings)
+    assert images_before_sql(events, 1), events[:5]
+    assert len(stored_files(settings.media_dir)) == 1
+    assert post.community_id == community.id
+
+
+def test_pushed_items_are_not_served_by_the_service(session: Session) -> None:
+    platform = make_platform(session).principal
+    push_account(session, platform, "acc")
+    item = push_item(session, platform, "it", "acc", "Pushed")
+    staff = make_user(session, role=Role.moderator)
+    for viewer in (None, make_user(session), staff):
+        with pytest.raises(ItemNotFound):
+            content_service.get_visible(session, viewer, item.id)
+        with pytest.raises(ItemNotFound):
+            content_service.create_comment(session, make_user(session), item.id, "hi")
+    assert content_service.may_view(staff, item) is False

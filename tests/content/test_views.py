@@ -12,10 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from senim.config import Settings
+from senim.db import Database
 from senim.models import AuditRecord, ContentItem, ItemKind, ItemStatus, Job, Media
 from tests.fixtures.builders import csrf_from, make_user
 from tests.fixtures.content import (
     counts,
+    image_and_sql_order,
+    images_before_sql,
     jpeg_with_gps,
     login_as,
     make_community,
@@ -217,3 +220,21 @@ def test_deleting_a_comment_returns_to_its_post(client: TestClient, session: Ses
     assert r.status_code == 303
     assert r.headers["location"].startswith(f"/p/{post.id}")
     assert "Oops" not in client.get(f"/p/{post.id}").text
+
+
+def test_the_form_prepares_images_before_the_request_touches_the_database(
+    client: TestClient, session: Session, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    author = make_user(session)
+    session.commit()
+    csrf = login_as(client, author)
+    with image_and_sql_order(db.engine, monkeypatch) as events:
+        r = client.post(
+            "/posts",
+            data={"body": "With a picture", "csrf_token": csrf},
+            files=[("images", ("a.png", png_bytes(), "image/png"))],
+            follow_redirects=False,
+        )
+    assert r.status_code == 303, r.text
+    assert images_before_sql(events, 1), events[:5]
+    assert session.scalars(select(Media).where(Media.item_id == _post_id(r.headers["location"]))).one()

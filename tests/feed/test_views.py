@@ -141,10 +141,10 @@ def test_profile_page(client: TestClient, session: Session) -> None:
     client.post(
         "/hide", data={"target_type": "author", "target_id": str(author.id), "next": "/", "csrf_token": csrf}
     )
-    page = client.get(f"/u/{author.username}").text
-    assert "You have hidden posts by this author" in page
-    assert "my first post" not in page
-    assert 'action="/unhide"' in page
+    hidden = client.get(f"/u/{author.username}").text
+    assert "You have hidden posts by this author" in hidden
+    assert "my first post" not in hidden
+    assert 'action="/unhide"' in hidden
 
 
 def test_hidden_page_needs_a_signed_in_participant(client: TestClient) -> None:

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import sys
-import types
+import json
+import time
 import uuid
-from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from senim.account import policy as account_policy
-from senim.models import ItemKind, Role
+from senim.config import Settings
+from senim.db import Database
+from senim.jobs.worker import drain
+from senim.models import ItemKind, Job, JobStatus, Role
+from senim.notification.service import DELIVER_WEBHOOK
+from senim.notification.webhooks import verify
 from senim.platform.errors import NotAPlatform, PlatformRecordNotFound
 from senim.platform.service import AccountPush, ItemPush, platform_service, slugify, username_candidates
 from tests.fixtures.builders import make_user
 from tests.fixtures.community import make_platform
+from tests.fixtures.notification import make_endpoint, webhook_receiver
 
 
 @pytest.mark.parametrize(
@@ -69,50 +75,49 @@ def test_items_are_scoped_to_their_platform(session: Session) -> None:
         platform_service.get_item(session, b, "i")
 
 
-class _FakeNotifications:
-    def __init__(self) -> None:
-        self.emitted: list[tuple[uuid.UUID, str, dict[str, Any]]] = []
-
-    def emit(self, session: Session, principal_id: uuid.UUID, event: str, data: dict[str, Any]) -> None:
-        self.emitted.append((principal_id, event, data))
-
-
-def test_notify_platform_emits_through_the_notification_domain(
-    session: Session, monkeypatch: pytest.MonkeyPatch
+def test_notify_platform_delivers_a_signed_webhook_naming_the_item(
+    db: Database, session: Session, settings: Settings
 ) -> None:
     platform = make_platform(session).principal
-    account = platform_service.push_account(session, platform, "u", AccountPush(display_name="U")).record
+    platform_service.push_account(session, platform, "u", AccountPush(display_name="U"))
     item = platform_service.push_item(
-        session, platform, "i", ItemPush(author_external_id="u", kind=ItemKind.post, body="hi")
+        session, platform, "review-991", ItemPush(author_external_id="u", kind=ItemKind.post, body="hi")
     ).record.item
-    fake = _FakeNotifications()
-    monkeypatch.setitem(
-        sys.modules, "senim.notification.service", types.SimpleNamespace(notification_service=fake)
-    )
+    with webhook_receiver() as receiver:
+        _endpoint, secret = make_endpoint(session, platform, receiver.url)
+        session.commit()
 
-    assert platform_service.notify_platform(session, item, "item.decision", {"decision": "removed"}) is True
-    assert platform_service.notify_platform(session, account, "account.restricted", {}) is True
-    assert fake.emitted == [
-        (
-            platform.id,
-            "item.decision",
-            {"decision": "removed", "subject": {"type": "item", "id": str(item.id), "external_id": "i"}},
-        ),
-        (
-            platform.id,
-            "account.restricted",
-            {"subject": {"type": "account", "id": str(account.id), "external_id": "u"}},
-        ),
-    ]
-    # Senim's own users and posts belong to no platform: nothing is sent.
-    assert platform_service.notify_platform(session, make_user(session, role=Role.user), "x.y", {}) is False
-    assert len(fake.emitted) == 2
+        assert (
+            platform_service.notify_platform(session, item, "item.decision", {"decision": "removed"}) is True
+        )
+        session.commit()
+        [queued] = session.scalars(select(Job).where(Job.name == DELIVER_WEBHOOK)).all()
+        assert queued.payload["event"] == "item.decision"
+
+        drain(db, settings)
+
+        session.expire_all()
+        assert session.get(Job, queued.id).status == JobStatus.succeeded  # type: ignore[union-attr]
+        [request] = receiver.requests
+    verify(secret, request.body, request.headers["senim-signature"], now=time.time())
+    assert request.headers["senim-event"] == "item.decision"
+    body = json.loads(request.body)
+    assert body["data"] == {
+        "decision": "removed",
+        "subject": {"type": "item", "id": str(item.id), "external_id": "review-991"},
+    }
 
 
-def test_notify_platform_without_the_notification_domain(
-    session: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_notify_platform_names_a_pushed_account_and_skips_senims_own_records(session: Session) -> None:
     platform = make_platform(session).principal
     account = platform_service.push_account(session, platform, "u", AccountPush(display_name="U")).record
-    monkeypatch.setitem(sys.modules, "senim.notification.service", None)  # as if it did not exist
-    assert platform_service.notify_platform(session, account, "account.restricted", {}) is False
+    make_endpoint(session, platform, "http://127.0.0.1:9/hook")
+    assert platform_service.notify_platform(session, account, "account.restricted", {}) is True
+    [queued] = session.scalars(select(Job).where(Job.name == DELIVER_WEBHOOK)).all()
+    assert queued.payload["data"] == {
+        "subject": {"type": "account", "id": str(account.id), "external_id": "u"}
+    }
+    # Senim's own users and posts belong to no platform: nothing is sent.
+    own = make_user(session, role=Role.user)
+    assert platform_service.notify_platform(session, own, "account.restricted", {}) is False
+    assert len(session.scalars(select(Job).where(Job.name == DELIVER_WEBHOOK)).all()) == 1

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
-from senim.account.policy import Perm
 from senim.account.service import account_service
 from senim.community.schemas import (
     CommunityCreate,
@@ -22,7 +21,8 @@ from senim.community.schemas import (
 )
 from senim.community.service import MemberView, community_service
 from senim.models import Community, CommunityMember, User
-from senim.web.auth import DbSession, Principal, requires
+from senim.web.auth import DbSession
+from senim.web.pages import Participant, Public
 
 router = APIRouter(prefix="/api/v1", tags=["communities"])
 
@@ -59,7 +59,7 @@ def _member_of(member: CommunityMember, user: User) -> MemberRead:
 @router.get("/communities", response_model=CommunityList)
 def list_communities(
     session: DbSession,
-    principal: Annotated[Principal, Depends(requires(Perm.public))],
+    principal: Public,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> CommunityList:
@@ -86,7 +86,7 @@ def list_communities(
 def create_community(
     body: CommunityCreate,
     session: DbSession,
-    principal: Annotated[Principal, Depends(requires(Perm.participate))],
+    principal: Participant,
 ) -> CommunityDetail:
     user = principal.require_user()
     community = community_service.create(session, user, body.slug, body.name, body.description)
@@ -94,9 +94,7 @@ def create_community(
 
 
 @router.get("/communities/{slug}", response_model=CommunityDetail)
-def read_community(
-    slug: str, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.public))]
-) -> CommunityDetail:
+def read_community(slug: str, session: DbSession, principal: Public) -> CommunityDetail:
     return _detail(session, community_service.get_by_slug(session, slug), principal.user)
 
 
@@ -105,7 +103,7 @@ def update_community(
     slug: str,
     body: CommunityUpdate,
     session: DbSession,
-    principal: Annotated[Principal, Depends(requires(Perm.participate))],
+    principal: Participant,
 ) -> CommunityDetail:
     user = principal.require_user()
     community = community_service.get_by_slug(session, slug)
@@ -114,9 +112,7 @@ def update_community(
 
 
 @router.post("/communities/{slug}/join", response_model=MembershipRead)
-def join_community(
-    slug: str, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.participate))]
-) -> MembershipRead:
+def join_community(slug: str, session: DbSession, principal: Participant) -> MembershipRead:
     user = principal.require_user()
     community = community_service.get_by_slug(session, slug)
     role = community_service.join(session, user, community)
@@ -124,9 +120,7 @@ def join_community(
 
 
 @router.post("/communities/{slug}/leave", response_model=MembershipRead)
-def leave_community(
-    slug: str, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.participate))]
-) -> MembershipRead:
+def leave_community(slug: str, session: DbSession, principal: Participant) -> MembershipRead:
     user = principal.require_user()
     community = community_service.get_by_slug(session, slug)
     community_service.leave(session, user, community)
@@ -137,7 +131,7 @@ def leave_community(
 def list_members(
     slug: str,
     session: DbSession,
-    principal: Annotated[Principal, Depends(requires(Perm.public))],
+    principal: Public,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> MemberList:
@@ -151,7 +145,7 @@ def appoint_moderator(
     slug: str,
     body: ModeratorCreate,
     session: DbSession,
-    principal: Annotated[Principal, Depends(requires(Perm.participate))],
+    principal: Participant,
 ) -> MemberRead:
     owner = principal.require_user()
     community = community_service.get_by_slug(session, slug)
@@ -165,7 +159,7 @@ def remove_moderator(
     slug: str,
     username: str,
     session: DbSession,
-    principal: Annotated[Principal, Depends(requires(Perm.participate))],
+    principal: Participant,
 ) -> MemberRead:
     owner = principal.require_user()
     community = community_service.get_by_slug(session, slug)

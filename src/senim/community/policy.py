@@ -61,6 +61,7 @@ def can_join(status: CommunityStatus) -> bool:
     return status == CommunityStatus.active
 
 
-def is_listed(status: CommunityStatus) -> bool:
-    """Removed communities are gone from every public list and page."""
-    return status != CommunityStatus.removed
+def is_listed(status: CommunityStatus, *, pushed: bool = False) -> bool:
+    """Removed communities are gone from every public list and page; so are those ``pushed`` by an
+    integrating platform, which belong to that platform's own site."""
+    return not pushed and status != CommunityStatus.removed

@@ -8,10 +8,9 @@ boundary rolls the whole change back.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import builtins
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,8 +33,7 @@ from senim.community.errors import (
     OwnerCannotLeave,
     SlugTaken,
 )
-from senim.errors import Invalid
-from senim.kit.clock import as_utc
+from senim.kit import cursor as page_cursor
 from senim.models import Community, CommunityMember, CommunityStatus, MemberRole, User
 
 MAX_PAGE = 100
@@ -70,17 +68,11 @@ def _clamp(limit: int) -> int:
     return min(max(limit, 1), MAX_PAGE)
 
 
-def _encode_cursor(at: datetime, row_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(f"{as_utc(at).isoformat()}|{row_id}".encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, row_id = raw.split("|", 1)
-        return as_utc(datetime.fromisoformat(at)), uuid.UUID(row_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise Invalid("The page cursor is invalid.") from exc
+def _listed(community: Community | None) -> bool:
+    """Removed communities, and those of integrating platforms, are not shown on Senim's own site."""
+    return community is not None and policy.is_listed(
+        community.status, pushed=community.platform_id is not None
+    )
 
 
 class CommunityService:
@@ -89,15 +81,41 @@ class CommunityService:
         community = session.scalars(
             select(Community).where(Community.slug == policy.normalise_slug(slug))
         ).one_or_none()
-        if community is None or not policy.is_listed(community.status):
+        if community is None or not _listed(community):
             raise CommunityNotFound("No such community.")
         return community
 
     def get(self, session: Session, community_id: uuid.UUID) -> Community:
         community = session.get(Community, community_id)
-        if community is None or not policy.is_listed(community.status):
+        if community is None or not _listed(community):
             raise CommunityNotFound("No such community.")
         return community
+
+    def find(self, session: Session, ref: str) -> Community:
+        """A community by its id or its slug (the API accepts either)."""
+        try:
+            community_id = uuid.UUID(ref)
+        except ValueError:
+            return self.get_by_slug(session, ref)
+        return self.get(session, community_id)
+
+    def by_ids(self, session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, Community]:
+        """Every community with one of ``ids``, whatever its status, in one query (labels on cards)."""
+        wanted = {i for i in ids if i is not None}
+        if not wanted:
+            return {}
+        return {c.id: c for c in session.scalars(select(Community).where(Community.id.in_(wanted)))}
+
+    def joined(self, session: Session, user_id: uuid.UUID) -> builtins.list[Community]:
+        """The communities ``user_id`` belongs to, by name, without removed ones: where they may post."""
+        return builtins.list(
+            session.scalars(
+                select(Community)
+                .join(CommunityMember, CommunityMember.community_id == Community.id)
+                .where(CommunityMember.user_id == user_id, Community.status != CommunityStatus.removed)
+                .order_by(Community.name, Community.id)
+            )
+        )
 
     def role_of(
         self, session: Session, community_id: uuid.UUID, user_id: uuid.UUID | None
@@ -137,12 +155,12 @@ class CommunityService:
             .join(User, User.id == CommunityMember.user_id)
             .where(CommunityMember.community_id == community.id)
         )
-        if cursor:
-            at, row_id = _decode_cursor(cursor)
+        after = page_cursor.decode_optional(cursor)
+        if after is not None:
             query = query.where(
                 or_(
-                    CommunityMember.joined_at > at,
-                    and_(CommunityMember.joined_at == at, CommunityMember.id > row_id),
+                    CommunityMember.joined_at > after.at,
+                    and_(CommunityMember.joined_at == after.at, CommunityMember.id > after.id),
                 )
             )
         rows = session.execute(
@@ -151,7 +169,7 @@ class CommunityService:
         more = len(rows) > limit
         rows = rows[:limit]
         items = [MemberView(user=u, role=MemberRole(m.role), joined_at=m.joined_at) for m, u in rows]
-        next_cursor = _encode_cursor(rows[-1][0].joined_at, rows[-1][0].id) if more and rows else None
+        next_cursor = page_cursor.encode(rows[-1][0].joined_at, rows[-1][0].id) if more and rows else None
         return MemberPage(items=items, next_cursor=next_cursor)
 
     def moderators(self, session: Session, community: Community) -> builtins.list[MemberView]:

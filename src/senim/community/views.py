@@ -1,33 +1,25 @@
 """HTML pages: the list of public communities, creating one, a community's page and its forms.
 
-A community's page shows the community's feed when the feed domain provides it: the function
-``senim.feed.service.feed_service.community(session, viewer, community_id, cursor=None, limit=20)`` and
-the partial ``feed/_items.html`` (variables ``items`` and ``next_cursor``). Both are looked up on each
-request, so the page works, showing the description only, while either is missing.
+A community's page shows its feed (``senim.feed.service.feed_service.community``) with the feed's
+partial ``feed/_items.html``.
 """
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass
-from typing import Annotated, Any
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from jinja2 import TemplateNotFound
-from sqlalchemy.orm import Session
 
-from senim.account.policy import Perm, has_perm
 from senim.account.service import account_service
 from senim.community import policy
 from senim.community.service import community_service
 from senim.errors import AppError
-from senim.models import Community, User
-from senim.web import i18n
-from senim.web.auth import DbSession, Principal, requires
+from senim.feed.service import feed_service
+from senim.models import Community
+from senim.web.auth import DbSession, Principal
 from senim.web.forms import Form, fields, flash_message, redirect
 from senim.web.i18n import N_
-from senim.web.templating import ENV, render
+from senim.web.pages import Participant, Public, can_participate, cursor_param, form_problems
+from senim.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,51 +30,7 @@ DESCRIBED = flash_message("community_described", N_("The description is saved.")
 APPOINTED = flash_message("community_moderator_appointed", N_("The moderator is appointed."))
 REMOVED = flash_message("community_moderator_removed", N_("The moderator role is taken away."))
 
-FEED_MODULE = "senim.feed.service"
-FEED_TEMPLATE = "feed/_items.html"
 FEED_LIMIT = 20
-
-
-@dataclass(frozen=True)
-class CommunityFeed:
-    items: list[Any]
-    next_cursor: str | None
-
-
-def _unpack_feed_page(page: Any) -> CommunityFeed:
-    """Accept the feed's page as an object with ``items``/``next_cursor``, a mapping, or a pair."""
-    if isinstance(page, tuple) and len(page) == 2:
-        return CommunityFeed(items=list(page[0]), next_cursor=page[1])
-    if isinstance(page, dict):
-        return CommunityFeed(items=list(page.get("items") or []), next_cursor=page.get("next_cursor"))
-    return CommunityFeed(
-        items=list(getattr(page, "items", []) or []), next_cursor=getattr(page, "next_cursor", None)
-    )
-
-
-def community_feed(
-    session: Session, viewer: User | None, community: Community, cursor: str | None
-) -> CommunityFeed | None:
-    """The community's feed from the feed domain, or None while it does not provide one."""
-    try:
-        module = importlib.import_module(FEED_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("senim.feed", FEED_MODULE):
-            raise  # the feed module exists but is broken: that is a bug to see, not to hide
-        return None
-    service = getattr(module, "feed_service", None)
-    if service is None or not hasattr(service, "community"):
-        return None
-    try:
-        ENV.get_template(FEED_TEMPLATE)
-    except TemplateNotFound:
-        return None
-    page = service.community(session, viewer, community.id, cursor=cursor, limit=FEED_LIMIT)
-    return _unpack_feed_page(page)
-
-
-def _can_participate(principal: Principal) -> bool:
-    return has_perm(principal.role, Perm.participate)
 
 
 def _community_page(
@@ -97,7 +45,9 @@ def _community_page(
 ) -> Response:
     viewer = principal.user
     role = community_service.role_of(session, community.id, viewer.id if viewer else None)
-    cursor = request.query_params.get("cursor") or None
+    feed = feed_service.community(
+        session, viewer, community.id, cursor=cursor_param(request), limit=FEED_LIMIT
+    )
     return render(
         request,
         "community/page.html",
@@ -106,11 +56,11 @@ def _community_page(
             "member_count": community_service.member_count(session, community),
             "staff": community_service.moderators(session, community),
             "my_role": role,
-            "can_participate": _can_participate(principal),
+            "can_participate": can_participate(principal),
             "can_join": policy.can_join(community.status),
             "can_edit": policy.can_edit_description(role),
             "is_owner": policy.can_manage_moderators(role),
-            "feed": community_feed(session, viewer, community, cursor),
+            "feed": feed,
             "problems": problems or [],
             "values": values or {},
             "description_max": policy.DESCRIPTION_MAX,
@@ -119,16 +69,9 @@ def _community_page(
     )
 
 
-def _problems(exc: AppError) -> list[str]:
-    params = {k: v for k, v in exc.params.items() if k != "fields"}
-    return [i18n.gettext(p, **params) for p in (exc.params.get("fields") or [exc.message])]
-
-
 @router.get("/communities")
-def list_page(
-    request: Request, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.public))]
-) -> Response:
-    page = community_service.list(session, limit=50, cursor=request.query_params.get("cursor") or None)
+def list_page(request: Request, session: DbSession, principal: Public) -> Response:
+    page = community_service.list(session, limit=50, cursor=cursor_param(request))
     return render(
         request,
         "community/list.html",
@@ -136,7 +79,7 @@ def list_page(
             "communities": page.items,
             "next_cursor": page.next_cursor,
             "counts": community_service.member_counts(session, [c.id for c in page.items]),
-            "can_participate": _can_participate(principal),
+            "can_participate": can_participate(principal),
         },
     )
 
@@ -162,9 +105,7 @@ def _new_page(
 
 
 @router.get("/communities/new")
-def new_page(
-    request: Request, principal: Annotated[Principal, Depends(requires(Perm.participate))]
-) -> Response:
+def new_page(request: Request, principal: Participant) -> Response:
     return _new_page(request)
 
 
@@ -173,7 +114,7 @@ def create_submit(
     request: Request,
     form: Form,
     session: DbSession,
-    principal: Annotated[Principal, Depends(requires(Perm.participate))],
+    principal: Participant,
 ) -> Response:
     data = fields(form)
     values = {k: data.get(k, "") for k in ("slug", "name", "description")}
@@ -183,7 +124,7 @@ def create_submit(
                 session, principal.require_user(), values["slug"], values["name"], values["description"]
             )
     except AppError as exc:
-        return _new_page(request, _problems(exc), values, status=exc.status_code)
+        return _new_page(request, form_problems(exc), values, status=exc.status_code)
     return redirect(f"/c/{community.slug}", CREATED)
 
 
@@ -192,24 +133,20 @@ def community_page(
     slug: str,
     request: Request,
     session: DbSession,
-    principal: Annotated[Principal, Depends(requires(Perm.public))],
+    principal: Public,
 ) -> Response:
     return _community_page(request, session, principal, community_service.get_by_slug(session, slug))
 
 
 @router.post("/c/{slug}/join")
-def join_submit(
-    slug: str, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.participate))]
-) -> Response:
+def join_submit(slug: str, session: DbSession, principal: Participant) -> Response:
     community = community_service.get_by_slug(session, slug)
     community_service.join(session, principal.require_user(), community)
     return redirect(f"/c/{community.slug}", JOINED)
 
 
 @router.post("/c/{slug}/leave")
-def leave_submit(
-    slug: str, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.participate))]
-) -> Response:
+def leave_submit(slug: str, session: DbSession, principal: Participant) -> Response:
     community = community_service.get_by_slug(session, slug)
     community_service.leave(session, principal.require_user(), community)
     return redirect(f"/c/{community.slug}", LEFT)
@@ -221,7 +158,7 @@ def describe_submit(
     request: Request,
     form: Form,
     session: DbSession,
-    principal: Annotated[Principal, Depends(requires(Perm.participate))],
+    principal: Participant,
 ) -> Response:
     community = community_service.get_by_slug(session, slug)
     description = fields(form).get("description", "")
@@ -234,7 +171,7 @@ def describe_submit(
             session,
             principal,
             community,
-            problems=_problems(exc),
+            problems=form_problems(exc),
             values={"description": description},
             status=exc.status_code,
         )
@@ -260,7 +197,7 @@ def _moderator_form(
             session,
             principal,
             community,
-            problems=_problems(exc),
+            problems=form_problems(exc),
             values={"username": username},
             status=exc.status_code,
         )
@@ -273,7 +210,7 @@ def appoint_submit(
     request: Request,
     form: Form,
     session: DbSession,
-    principal: Annotated[Principal, Depends(requires(Perm.participate))],
+    principal: Participant,
 ) -> Response:
     return _moderator_form(request, form, session, principal, slug, appoint=True)
 
@@ -284,6 +221,6 @@ def remove_submit(
     request: Request,
     form: Form,
     session: DbSession,
-    principal: Annotated[Principal, Depends(requires(Perm.participate))],
+    principal: Participant,
 ) -> Response:
     return _moderator_form(request, form, session, principal, slug, appoint=False)

@@ -11,10 +11,9 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from senim.account.policy import Perm
 from senim.content import policy
-from senim.content.errors import ContentInvalid, ItemNotFound, UnsupportedMediaType
-from senim.content.media import read_upload, upload_form
+from senim.content.errors import ItemNotFound, UnsupportedMediaType
+from senim.content.media import IMAGE_FIELD, PreparedUploads, prepare_uploads, upload_form
 from senim.content.schemas import (
     CommentCreate,
     CommentPage,
@@ -28,12 +27,11 @@ from senim.content.schemas import (
 from senim.content.service import content_service
 from senim.errors import Invalid
 from senim.models import ItemKind
-from senim.web.auth import DbSession, Principal, requires
+from senim.web.auth import DbSession, Principal
 from senim.web.forms import files
+from senim.web.pages import Participant, Public
 
 router = APIRouter(prefix="/api/v1", tags=["content"])
-
-IMAGE_FIELD = "images"
 
 # The create route reads its body itself (JSON or multipart), so its request body is described here.
 POST_CREATE_BODY: dict[str, Any] = {
@@ -61,9 +59,6 @@ POST_CREATE_BODY: dict[str, Any] = {
         },
     }
 }
-
-Participant = Annotated[Principal, Depends(requires(Perm.participate))]
-Public = Annotated[Principal, Depends(requires(Perm.public))]
 
 
 def _parse_uuid(value: str | None) -> uuid.UUID | None:
@@ -97,21 +92,29 @@ async def read_post_input(request: Request) -> PostInput:
     raise UnsupportedMediaType("Send the post as JSON or as a multipart form.")
 
 
-def _parse_post_input(data: PostInput, max_bytes: int) -> tuple[str, uuid.UUID | None, list[bytes]]:
+PostInputBody = Annotated[PostInput, Depends(read_post_input)]
+
+
+def prepare_post_images(data: PostInputBody, request: Request) -> PreparedUploads:
+    """The images of a multipart post, prepared before the route's session and permission check touch
+    the database (see ``media.PreparedUploads``). A plain ``def``: it runs in the thread pool."""
+    if data.form is None:
+        return PreparedUploads()
+    return prepare_uploads(files(data.form, IMAGE_FIELD), request.app.state.settings)
+
+
+def _parse_post_input(data: PostInput) -> tuple[str, uuid.UUID | None]:
     if data.json is not None:
         try:
             parsed = PostCreate.model_validate_json(data.json)
         except ValidationError as exc:
             raise _body_error(exc) from exc
-        return parsed.body, parsed.community_id, []
+        return parsed.body, parsed.community_id
     assert data.form is not None  # noqa: S101 - read_post_input returns one or the other
     text = data.form.get("body")
     raw_community = data.form.get("community_id")
     community_id = _parse_uuid(raw_community if isinstance(raw_community, str) else None)
-    uploads = files(data.form, IMAGE_FIELD)
-    if len(uploads) > policy.MAX_IMAGES_PER_POST:
-        raise ContentInvalid("At most {n} images per post.", n=policy.MAX_IMAGES_PER_POST)
-    return text if isinstance(text, str) else "", community_id, [read_upload(u, max_bytes) for u in uploads]
+    return text if isinstance(text, str) else "", community_id
 
 
 @router.post(
@@ -123,21 +126,22 @@ def _parse_post_input(data: PostInput, max_bytes: int) -> tuple[str, uuid.UUID |
     openapi_extra=POST_CREATE_BODY,
 )
 def create_post(
-    # First, so an oversized upload is refused before anything parses it.
-    data: Annotated[PostInput, Depends(read_post_input)],
+    # First, so an oversized upload is refused before anything parses it; then the images are prepared,
+    # before the session and the permission check take the database.
+    data: PostInputBody,
+    prepared: Annotated[PreparedUploads, Depends(prepare_post_images)],
     request: Request,
     session: DbSession,
     principal: Participant,
 ) -> PostRead:
-    settings = request.app.state.settings
-    body, community_id, images = _parse_post_input(data, settings.max_upload_bytes)
+    body, community_id = _parse_post_input(data)
     item = content_service.create_post(
         session,
         principal.require_user(),
         body=body,
         community_id=community_id,
-        images=images,
-        settings=settings,
+        images=prepared.get(),
+        settings=request.app.state.settings,
     )
     return PostRead.of(content_service.card(session, item))
 

@@ -15,6 +15,7 @@ import os
 import struct
 import tempfile
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -23,8 +24,11 @@ from fastapi import Depends, Request
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from starlette.datastructures import FormData, UploadFile
 
-from senim.content.errors import ImageRefused, UploadTooLarge
+from senim.config import Settings
+from senim.content.errors import ContentInvalid, ImageRefused, UploadTooLarge
 from senim.content.policy import MAX_IMAGES_PER_POST
+from senim.errors import AppError
+from senim.web.forms import files
 from senim.web.i18n import N_
 
 
@@ -186,6 +190,68 @@ def prepare_image(data: bytes, *, max_bytes: int, max_pixels: int) -> PreparedIm
         height=clean.height,
         sha256=hashlib.sha256(stored).hexdigest(),
     )
+
+
+def prepare_images(
+    images: Sequence[bytes | PreparedImage], *, max_bytes: int, max_pixels: int
+) -> list[PreparedImage]:
+    """Prepare a post's images (those already prepared are kept), refusing more than a post may carry."""
+    if len(images) > MAX_IMAGES_PER_POST:
+        raise ContentInvalid("At most {n} images per post.", n=MAX_IMAGES_PER_POST)
+    return [
+        image
+        if isinstance(image, PreparedImage)
+        else prepare_image(image, max_bytes=max_bytes, max_pixels=max_pixels)
+        for image in images
+    ]
+
+
+# --- uploads prepared before the request touches the database --------------------------------------
+
+
+@dataclass(frozen=True)
+class PreparedUploads:
+    """The images of a request, decoded and re-encoded before its first database statement.
+
+    On SQLite a writing request holds the write lock from its first statement (the sign-in check) until
+    it commits, so Pillow's work must come before that: a dependency declared ahead of the session and
+    the permission does it. A refusal is kept rather than raised, so the route reports it after the
+    permission check, in its usual place (an error page or the form shown again with the problem).
+    """
+
+    images: tuple[PreparedImage, ...] = ()
+    error: AppError | None = None
+
+    def get(self) -> list[PreparedImage]:
+        """The prepared images; raises the refusal (413 or 422) if an upload was refused."""
+        if self.error is not None:
+            raise self.error
+        return list(self.images)
+
+
+def prepare_uploads(uploads: Sequence[UploadFile], settings: Settings) -> PreparedUploads:
+    """Read and prepare a request's uploaded images; a refusal is kept in the result, not raised."""
+    try:
+        if len(uploads) > MAX_IMAGES_PER_POST:
+            raise ContentInvalid("At most {n} images per post.", n=MAX_IMAGES_PER_POST)
+        data = [read_upload(upload, settings.max_upload_bytes) for upload in uploads]
+        prepared = prepare_images(
+            data, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels
+        )
+    except AppError as exc:
+        return PreparedUploads(error=exc)
+    return PreparedUploads(images=tuple(prepared))
+
+
+IMAGE_FIELD = "images"
+
+
+def form_images(form: UploadForm, request: Request) -> PreparedUploads:
+    """The images of an HTML post form. A plain ``def``: FastAPI runs it in the thread pool."""
+    return prepare_uploads(files(form, IMAGE_FIELD), request.app.state.settings)
+
+
+FormImages = Annotated[PreparedUploads, Depends(form_images)]
 
 
 # --- storage -------------------------------------------------------------------------------------

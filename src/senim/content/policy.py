@@ -1,15 +1,14 @@
-"""Pure content rules: how long a text may be, who sees and changes an item, page cursors. No I/O here."""
+"""Pure content rules: how long a text may be, who sees and changes an item. No I/O here."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
 
 from senim.models.content import ItemKind, ItemStatus
 from senim.web.i18n import N_
+
+# The job that scans every new or changed text (posts, comments, items pushed by platforms).
+DETECTION_SCAN_JOB = "detection.scan"
 
 MAX_POST_CHARS = 10_000
 MAX_COMMENT_CHARS = 5_000
@@ -47,56 +46,34 @@ def body_limit(kind: ItemKind) -> int:
 
 
 def can_view(
-    status: ItemStatus, *, author_id: uuid.UUID, viewer_id: uuid.UUID | None, viewer_is_staff: bool
+    status: ItemStatus,
+    *,
+    author_id: uuid.UUID,
+    viewer_id: uuid.UUID | None,
+    viewer_is_staff: bool,
+    pushed: bool = False,
 ) -> bool:
-    """Visible items are public; hidden ones only to their author and staff; removed and deleted to no one."""
-    if status in GONE:
+    """Visible items are public; hidden ones only to their author and staff; removed and deleted to no one.
+
+    An item ``pushed`` by an integrating platform is never served on Senim's own site, to anyone: it
+    belongs to that platform, which reads it through the platform API.
+    """
+    if pushed or status in GONE:
         return False
     if status == ItemStatus.visible:
         return True
     return viewer_is_staff or (viewer_id is not None and viewer_id == author_id)
 
 
-def can_change(status: ItemStatus, *, author_id: uuid.UUID, actor_id: uuid.UUID) -> bool:
-    """Only the author edits or deletes their own item, and only while it exists."""
-    return status not in GONE and author_id == actor_id
+def can_change(
+    status: ItemStatus, *, author_id: uuid.UUID, actor_id: uuid.UUID, pushed: bool = False
+) -> bool:
+    """Only the author edits or deletes their own item, and only while it exists; a pushed item changes
+    only through its platform's API."""
+    return not pushed and status not in GONE and author_id == actor_id
 
 
 def clamp_limit(limit: int | None, default: int = DEFAULT_PAGE_SIZE, maximum: int = MAX_PAGE_SIZE) -> int:
     if limit is None:
         return default
     return max(1, min(limit, maximum))
-
-
-# --- keyset page cursors -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """The last item of a page: the next page starts strictly after (created_at, id) in the list order."""
-
-    created_at: datetime
-    id: uuid.UUID
-
-
-class CursorInvalid(ValueError):
-    pass
-
-
-def encode_cursor(created_at: datetime, item_id: uuid.UUID) -> str:
-    raw = f"{created_at.isoformat()}|{item_id.hex}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(token: str) -> Cursor:
-    """Read a cursor made by ``encode_cursor``; anything else raises ``CursorInvalid``."""
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        stamp, _, hex_id = raw.partition("|")
-        created_at = datetime.fromisoformat(stamp)
-        item_id = uuid.UUID(hex=hex_id)
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise CursorInvalid(token) from exc
-    if created_at.tzinfo is None:
-        raise CursorInvalid(token)
-    return Cursor(created_at=created_at, id=item_id)

@@ -1,4 +1,8 @@
-"""Every query on content items and media, and the reads of accounts and communities cards need."""
+"""Every query on content items and media, and the batched read of the authors cards need.
+
+Communities come from ``community_service``. Authors are read here, in one query for a whole page,
+until the account domain offers a batched lookup (``account_service`` reads one account at a time).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,8 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from senim.content import policy
-from senim.models import (
-    Community,
-    CommunityMember,
-    CommunityStatus,
-    ContentItem,
-    ItemKind,
-    ItemStatus,
-    Media,
-    User,
-)
+from senim.kit.cursor import Keyset
+from senim.models import ContentItem, ItemKind, ItemStatus, Media, User
 
 
 class ContentRepository:
@@ -29,6 +24,13 @@ class ContentRepository:
         if for_update:
             stmt = stmt.with_for_update()
         return session.scalars(stmt).one_or_none()
+
+    def items(self, session: Session, item_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, ContentItem]:
+        """Items by id, whatever their status (callers decide what may be shown)."""
+        ids = set(item_ids)
+        if not ids:
+            return {}
+        return {i.id: i for i in session.scalars(select(ContentItem).where(ContentItem.id.in_(ids)))}
 
     def get_media(self, session: Session, media_id: uuid.UUID) -> Media | None:
         return session.get(Media, media_id)
@@ -53,36 +55,6 @@ class ContentRepository:
             return {}
         return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
 
-    def communities(
-        self, session: Session, community_ids: Iterable[uuid.UUID | None]
-    ) -> dict[uuid.UUID, Community]:
-        ids = {c for c in community_ids if c is not None}
-        if not ids:
-            return {}
-        return {c.id: c for c in session.scalars(select(Community).where(Community.id.in_(ids)))}
-
-    def get_community(self, session: Session, community_id: uuid.UUID) -> Community | None:
-        return session.get(Community, community_id)
-
-    def is_member(self, session: Session, community_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-        found = session.scalar(
-            select(CommunityMember.id).where(
-                CommunityMember.community_id == community_id, CommunityMember.user_id == user_id
-            )
-        )
-        return found is not None
-
-    def member_communities(self, session: Session, user_id: uuid.UUID) -> list[Community]:
-        """Active communities ``user_id`` belongs to, by name: where they may post."""
-        return list(
-            session.scalars(
-                select(Community)
-                .join(CommunityMember, CommunityMember.community_id == Community.id)
-                .where(CommunityMember.user_id == user_id, Community.status != CommunityStatus.removed)
-                .order_by(Community.name, Community.id)
-            )
-        )
-
     def comment_counts(self, session: Session, post_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
         if not post_ids:
             return {}
@@ -104,12 +76,17 @@ class ContentRepository:
         *,
         viewer_id: uuid.UUID | None,
         viewer_is_staff: bool,
-        after: policy.Cursor | None,
+        after: Keyset | None,
         limit: int,
     ) -> list[ContentItem]:
-        """Comments of a post, oldest first: visible ones, and hidden ones to their author and staff."""
+        """Comments of a post, oldest first: visible ones, and hidden ones to their author and staff.
+
+        Comments pushed by integrating platforms are left out (they answer only pushed posts anyway).
+        """
         stmt = select(ContentItem).where(
-            ContentItem.parent_id == post_id, ContentItem.kind == ItemKind.comment
+            ContentItem.parent_id == post_id,
+            ContentItem.kind == ItemKind.comment,
+            ContentItem.platform_id.is_(None),
         )
         if viewer_is_staff:
             stmt = stmt.where(ContentItem.status.in_([ItemStatus.visible, ItemStatus.hidden]))
@@ -125,8 +102,8 @@ class ContentRepository:
         if after is not None:
             stmt = stmt.where(
                 or_(
-                    ContentItem.created_at > after.created_at,
-                    and_(ContentItem.created_at == after.created_at, ContentItem.id > after.id),
+                    ContentItem.created_at > after.at,
+                    and_(ContentItem.created_at == after.at, ContentItem.id > after.id),
                 )
             )
         return list(session.scalars(stmt.order_by(ContentItem.created_at, ContentItem.id).limit(limit)))

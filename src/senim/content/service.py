@@ -2,6 +2,9 @@
 
 Users have the right to post (LAW-52): nothing is pre-moderated. Every new or changed text is queued for
 detection (``detection.scan``) in the same transaction, and every change is in the audit log.
+
+Items and accounts pushed by integrating platforms are not served here, to anyone: they belong to their
+platform, which reads them through the platform API (``senim.platform``).
 """
 
 from __future__ import annotations
@@ -17,16 +20,17 @@ from sqlalchemy.orm import Session
 
 from senim import audit, jobs
 from senim.audit import Actor
+from senim.community.service import community_service
 from senim.config import Settings, get_settings
 from senim.content import media as media_files
 from senim.content import policy
 from senim.content.errors import ContentInvalid, ItemNotFound, NotAuthor, NotMember
+from senim.content.policy import DETECTION_SCAN_JOB
 from senim.content.repository import content_repository as repo
-from senim.errors import Conflict, Invalid, NotFound
+from senim.errors import Conflict, NotFound
+from senim.kit import cursor as page_cursor
 from senim.kit.clock import utcnow
-from senim.models import Community, CommunityStatus, ContentItem, ItemKind, ItemStatus, Media, User
-
-DETECTION_SCAN = "detection.scan"
+from senim.models import Community, ContentItem, ItemKind, ItemStatus, Media, User
 
 
 @dataclass
@@ -84,25 +88,28 @@ class ContentService:
         *,
         body: str,
         community_id: uuid.UUID | None = None,
-        images: Sequence[bytes] = (),
+        images: Sequence[bytes | media_files.PreparedImage] = (),
         settings: Settings | None = None,
     ) -> ContentItem:
-        """Publish a post at once (no pre-moderation). Every check runs before anything is written."""
+        """Publish a post at once (no pre-moderation). Every check runs before anything is written.
+
+        Images arrive as uploaded bytes or already prepared (``media.PreparedImage``; the routes prepare
+        them before their first database statement, see ``media.PreparedUploads``). Bytes are decoded
+        and re-encoded here before the first query, so no lock is held while Pillow works. The files are
+        written just before the rows are flushed; if the transaction then fails to commit, the files
+        stay behind without a row (orphans, never served: a file is served only through its row). A
+        sweep of such files comes with retention (issue 8).
+        """
         settings = settings or get_settings()
+        prepared = media_files.prepare_images(
+            images, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels
+        )
         text = policy.normalise_body(body)
-        if len(images) > policy.MAX_IMAGES_PER_POST:
-            raise ContentInvalid("At most {n} images per post.", n=policy.MAX_IMAGES_PER_POST)
-        problem = policy.body_problem(ItemKind.post, text, image_count=len(images))
+        problem = policy.body_problem(ItemKind.post, text, image_count=len(prepared))
         if problem:
             raise ContentInvalid(problem, limit=policy.MAX_POST_CHARS)
         if community_id is not None:
             self._check_may_post_in(session, author, community_id)
-        prepared = [
-            media_files.prepare_image(
-                data, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels
-            )
-            for data in images
-        ]
         item = ContentItem(
             id=uuid.uuid4(),
             kind=ItemKind.post,
@@ -114,7 +121,7 @@ class ContentService:
         session.add(item)
         session.flush()
         stored = self._store_media(session, settings, author, item, prepared)
-        jobs.enqueue(session, DETECTION_SCAN, {"item_id": str(item.id)})
+        jobs.enqueue(session, DETECTION_SCAN_JOB, {"item_id": str(item.id)})
         audit.record(
             session,
             actor=Actor.of(author),
@@ -130,10 +137,8 @@ class ContentService:
         return item
 
     def _check_may_post_in(self, session: Session, author: User, community_id: uuid.UUID) -> Community:
-        community = repo.get_community(session, community_id)
-        if community is None or community.status == CommunityStatus.removed:
-            raise NotFound("No such community.")
-        if not repo.is_member(session, community_id, author.id):
+        community = community_service.get(session, community_id)
+        if community_service.role_of(session, community.id, author.id) is None:
             raise NotMember("Join the community to post in it.")
         return community
 
@@ -189,7 +194,7 @@ class ContentService:
         )
         session.add(item)
         session.flush()
-        jobs.enqueue(session, DETECTION_SCAN, {"item_id": str(item.id)})
+        jobs.enqueue(session, DETECTION_SCAN_JOB, {"item_id": str(item.id)})
         audit.record(
             session,
             actor=Actor.of(author),
@@ -203,11 +208,11 @@ class ContentService:
     def _own_item(self, session: Session, user: User, item_id: uuid.UUID) -> ContentItem:
         """Lock the item; 404 if this user may not see it, 403 if they see it but did not write it."""
         item = repo.get_item(session, item_id, for_update=True)
-        if item is None or not policy.can_view(
-            item.status, author_id=item.author_id, viewer_id=user.id, viewer_is_staff=user.is_staff
-        ):
+        if item is None or not self.may_view(user, item):
             raise ItemNotFound("This post or comment does not exist or was removed.")
-        if not policy.can_change(item.status, author_id=item.author_id, actor_id=user.id):
+        if not policy.can_change(
+            item.status, author_id=item.author_id, actor_id=user.id, pushed=item.platform_id is not None
+        ):
             raise NotAuthor("Only the author can change or delete this.")
         return item
 
@@ -225,7 +230,7 @@ class ContentService:
         item.body = text
         item.updated_at = utcnow()
         session.flush()
-        jobs.enqueue(session, DETECTION_SCAN, {"item_id": str(item.id)})
+        jobs.enqueue(session, DETECTION_SCAN_JOB, {"item_id": str(item.id)})
         audit.record(
             session,
             actor=Actor.of(actor_user),
@@ -258,15 +263,21 @@ class ContentService:
         return item
 
     # --- read ---------------------------------------------------------------------------------
-    def get_visible(self, session: Session, viewer: User | None, item_id: uuid.UUID) -> ContentItem:
-        """The item if ``viewer`` may see it; 404 otherwise (removed and deleted items are gone for all)."""
-        item = repo.get_item(session, item_id)
-        if item is None or not policy.can_view(
-            item.status,
+    def may_view(self, viewer: User | None, item: ContentItem) -> bool:
+        """Whether ``viewer`` (None: a visitor) may see ``item`` on Senim's own site."""
+        return policy.can_view(
+            ItemStatus(item.status),
             author_id=item.author_id,
             viewer_id=_viewer_id(viewer),
             viewer_is_staff=_is_staff(viewer),
-        ):
+            pushed=item.platform_id is not None,
+        )
+
+    def get_visible(self, session: Session, viewer: User | None, item_id: uuid.UUID) -> ContentItem:
+        """The item if ``viewer`` may see it; 404 otherwise (removed and deleted items are gone for all,
+        and items pushed by integrating platforms are not served on Senim's own site)."""
+        item = repo.get_item(session, item_id)
+        if item is None or not self.may_view(viewer, item):
             raise ItemNotFound("This post or comment does not exist or was removed.")
         return item
 
@@ -292,7 +303,7 @@ class ContentService:
             post.id,
             viewer_id=_viewer_id(viewer),
             viewer_is_staff=_is_staff(viewer),
-            after=decode_page_cursor(cursor),
+            after=page_cursor.decode_optional(cursor),
             limit=size + 1,
         )
         return self.page(session, rows, size)
@@ -301,7 +312,7 @@ class ContentService:
         """Cards for the first ``size`` of ``rows`` (fetched with one extra to know if more follow)."""
         shown = list(rows[:size])
         next_cursor = (
-            policy.encode_cursor(shown[-1].created_at, shown[-1].id) if len(rows) > size and shown else None
+            page_cursor.encode(shown[-1].created_at, shown[-1].id) if len(rows) > size and shown else None
         )
         return Page(items=self.cards(session, shown), next_cursor=next_cursor)
 
@@ -309,7 +320,7 @@ class ContentService:
         """Authors, communities, images and comment counts for ``items``, in a fixed number of queries."""
         ids = [i.id for i in items]
         authors = repo.users(session, (i.author_id for i in items))
-        communities = repo.communities(session, (i.community_id for i in items))
+        communities = community_service.by_ids(session, (i.community_id for i in items))
         media = repo.media_for_items(session, ids)
         counts = repo.comment_counts(session, [i.id for i in items if i.kind == ItemKind.post])
         return [
@@ -326,8 +337,16 @@ class ContentService:
     def card(self, session: Session, item: ContentItem) -> Card:
         return self.cards(session, [item])[0]
 
+    def items_by_ids(self, session: Session, item_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ContentItem]:
+        """Items by id, whatever their status: check ``may_view`` before showing one."""
+        return repo.items(session, item_ids)
+
+    def authors(self, session: Session, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, User]:
+        """Accounts by id in one query (for lists of cards and of hidden authors)."""
+        return repo.users(session, user_ids)
+
     def postable_communities(self, session: Session, user: User) -> list[Community]:
-        return repo.member_communities(session, user.id)
+        return community_service.joined(session, user.id)
 
     def open_media(
         self, session: Session, viewer: User | None, media_id: uuid.UUID, settings: Settings
@@ -346,15 +365,6 @@ class ContentService:
         return ServedMedia(
             path=path, content_type=found.content_type, public=item.status == ItemStatus.visible
         )
-
-
-def decode_page_cursor(cursor: str | None) -> policy.Cursor | None:
-    if not cursor:
-        return None
-    try:
-        return policy.decode_cursor(cursor)
-    except policy.CursorInvalid as exc:
-        raise Invalid("This page link is not valid. Start again from the first page.") from exc
 
 
 content_service = ContentService()

@@ -4,22 +4,20 @@ and serving images (only while their item may be seen)."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
-from senim.account.policy import Perm, has_perm
 from senim.content import policy
 from senim.content.errors import ContentInvalid, NotAuthor
-from senim.content.media import CONTENT_TYPES, UploadForm, read_upload
+from senim.content.media import FormImages, UploadForm
 from senim.content.service import content_service
 from senim.errors import AppError, Invalid
 from senim.models import ContentItem, ItemKind
-from senim.web import i18n
-from senim.web.auth import DbSession, Principal, requires
-from senim.web.forms import Form, fields, files, flash_message, redirect
+from senim.web.auth import DbSession, Principal
+from senim.web.forms import Form, fields, flash_message, redirect
 from senim.web.i18n import N_
+from senim.web.pages import Participant, Public, composer_context, form_problems
 from senim.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -29,32 +27,9 @@ COMMENTED = flash_message("content_commented", N_("Your comment is published."))
 EDITED = flash_message("content_edited", N_("Your changes are saved."))
 DELETED = flash_message("content_deleted", N_("Deleted. It is no longer shown to anyone."))
 
-Participant = Annotated[Principal, Depends(requires(Perm.participate))]
-Public = Annotated[Principal, Depends(requires(Perm.public))]
-
 # Browsers may cache an image of a public post briefly; removal reaches readers within this time.
 PUBLIC_CACHE = "public, max-age=300"
 PRIVATE_CACHE = "private, no-store"
-
-
-def _problems(exc: AppError) -> list[str]:
-    params = {k: v for k, v in exc.params.items() if k != "fields"}
-    return [i18n.gettext(p, **params) for p in (exc.params.get("fields") or [exc.message])]
-
-
-def _form_context(session: DbSession, principal: Principal) -> dict[str, Any]:
-    user = principal.user
-    can_participate = has_perm(principal.role, Perm.participate)
-    return {
-        "can_participate": can_participate,
-        "communities": content_service.postable_communities(session, user)
-        if user and can_participate
-        else [],
-        "max_images": policy.MAX_IMAGES_PER_POST,
-        "max_post_chars": policy.MAX_POST_CHARS,
-        "max_comment_chars": policy.MAX_COMMENT_CHARS,
-        "accept": ",".join(sorted(CONTENT_TYPES | {"image/gif"})),
-    }
 
 
 def _compose_page(
@@ -66,7 +41,7 @@ def _compose_page(
     values: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    context = _form_context(session, principal) | {"problems": problems or [], "values": values or {}}
+    context = composer_context(session, principal) | {"problems": problems or [], "values": values or {}}
     return render(request, "content/compose.html", context, status_code=status)
 
 
@@ -79,8 +54,10 @@ def compose(request: Request, session: DbSession, principal: Participant) -> Res
 
 @router.post("/posts")
 def publish(
-    # First, so an oversized upload is refused before anything parses it.
+    # First, so an oversized upload is refused before anything parses it; then the images are prepared,
+    # before the session and the permission check take the database (see ``media.PreparedUploads``).
     form: UploadForm,
+    prepared: FormImages,
     request: Request,
     session: DbSession,
     principal: Participant,
@@ -93,10 +70,7 @@ def publish(
             community_id = uuid.UUID(values["community_id"]) if values["community_id"] else None
         except ValueError as exc:
             raise Invalid("Choose one of your communities.") from exc
-        uploads = files(form, "images")
-        if len(uploads) > policy.MAX_IMAGES_PER_POST:
-            raise ContentInvalid("At most {n} images per post.", n=policy.MAX_IMAGES_PER_POST)
-        images = [read_upload(upload, settings.max_upload_bytes) for upload in uploads]
+        images = prepared.get()
         with session.begin_nested():
             item = content_service.create_post(
                 session,
@@ -108,7 +82,7 @@ def publish(
             )
     except AppError as exc:
         return _compose_page(
-            request, session, principal, problems=_problems(exc), values=values, status=exc.status_code
+            request, session, principal, problems=form_problems(exc), values=values, status=exc.status_code
         )
     return redirect(f"/p/{item.id}", PUBLISHED)
 
@@ -128,7 +102,7 @@ def _post_page(
     comments = content_service.comments(
         session, viewer, post.id, cursor=request.query_params.get("after") or None
     )
-    context = _form_context(session, principal) | {
+    context = composer_context(session, principal) | {
         "card": content_service.card(session, post),
         "comments": comments.items,
         "comments_next": comments.next_cursor,
@@ -157,7 +131,7 @@ def comment(
             session,
             principal,
             post_id,
-            problems=_problems(exc),
+            problems=form_problems(exc),
             comment_body=body,
             status=exc.status_code,
         )
@@ -214,7 +188,7 @@ def edit(
         with session.begin_nested():
             content_service.edit(session, principal.require_user(), item_id, body)
     except ContentInvalid as exc:
-        return _edit_page(request, item, body=body, problems=_problems(exc), status=exc.status_code)
+        return _edit_page(request, item, body=body, problems=form_problems(exc), status=exc.status_code)
     return redirect(_item_path(item), EDITED)
 
 

@@ -5,20 +5,19 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from senim.account.policy import Perm
+from senim.community.service import community_service
 from senim.content import policy as content_policy
 from senim.content.schemas import error_responses
 from senim.feed.schemas import FeedPage, HiddenCreate, HiddenRead
 from senim.feed.service import feed_service
 from senim.models import HiddenKind
-from senim.web.auth import DbSession, Principal, requires
+from senim.web.auth import DbSession
+from senim.web.pages import Participant, Public
 
 router = APIRouter(prefix="/api/v1", tags=["feed"])
 
-Participant = Annotated[Principal, Depends(requires(Perm.participate))]
-Public = Annotated[Principal, Depends(requires(Perm.public))]
 CursorQuery = Annotated[str | None, Query(description="`next_cursor` of the previous page")]
 LimitQuery = Annotated[int, Query(ge=1, le=content_policy.MAX_PAGE_SIZE)]
 
@@ -51,7 +50,7 @@ def community(
     cursor: CursorQuery = None,
     limit: LimitQuery = content_policy.DEFAULT_PAGE_SIZE,
 ) -> FeedPage:
-    found = feed_service.find_community(session, community)
+    found = community_service.find(session, community)
     return FeedPage.of(feed_service.community(session, principal.user, found.id, cursor=cursor, limit=limit))
 
 

@@ -6,7 +6,6 @@ The feed query reads nothing about the reader except their ``hidden_item`` rows 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
@@ -15,9 +14,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from senim.content.policy import Cursor
 from senim.kit.clock import utcnow
-from senim.models import Community, ContentItem, HiddenItem, HiddenKind, ItemKind, ItemStatus, User
+from senim.kit.cursor import Keyset
+from senim.models import ContentItem, HiddenItem, HiddenKind, ItemKind, ItemStatus
 
 
 def _hidden(viewer_id: uuid.UUID, kind: HiddenKind, column: Any) -> ColumnElement[bool]:
@@ -37,7 +36,7 @@ class FeedRepository:
         author_id: uuid.UUID | None = None,
         community_id: uuid.UUID | None = None,
         own_hidden_of: uuid.UUID | None = None,
-        before: Cursor | None = None,
+        before: Keyset | None = None,
         limit: int,
     ) -> list[ContentItem]:
         """Posts newest first, after ``before`` in that order, without what ``viewer_id`` hid.
@@ -69,8 +68,8 @@ class FeedRepository:
         if before is not None:
             stmt = stmt.where(
                 or_(
-                    ContentItem.created_at < before.created_at,
-                    and_(ContentItem.created_at == before.created_at, ContentItem.id < before.id),
+                    ContentItem.created_at < before.at,
+                    and_(ContentItem.created_at == before.at, ContentItem.id < before.id),
                 )
             )
         stmt = stmt.order_by(ContentItem.created_at.desc(), ContentItem.id.desc()).limit(limit)
@@ -116,28 +115,6 @@ class FeedRepository:
                 .order_by(HiddenItem.created_at.desc(), HiddenItem.id)
             )
         )
-
-    # --- what can be hidden -------------------------------------------------------------------
-    def community(self, session: Session, community_id: uuid.UUID) -> Community | None:
-        return session.get(Community, community_id)
-
-    def community_by_slug(self, session: Session, slug: str) -> Community | None:
-        return session.scalars(select(Community).where(Community.slug == slug)).one_or_none()
-
-    def communities(self, session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Community]:
-        if not ids:
-            return {}
-        return {c.id: c for c in session.scalars(select(Community).where(Community.id.in_(ids)))}
-
-    def users(self, session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, User]:
-        if not ids:
-            return {}
-        return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
-
-    def items(self, session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ContentItem]:
-        if not ids:
-            return {}
-        return {i.id: i for i in session.scalars(select(ContentItem).where(ContentItem.id.in_(ids)))}
 
 
 feed_repository = FeedRepository()

@@ -16,13 +16,15 @@ from sqlalchemy.orm import Session
 from senim import audit
 from senim.account.service import account_service
 from senim.audit import Actor
+from senim.community.service import community_service
 from senim.content import policy as content_policy
-from senim.content.service import Page, content_service, decode_page_cursor
+from senim.content.service import Page, content_service
 from senim.errors import NotFound
 from senim.feed import policy
 from senim.feed.errors import HideTargetInvalid
 from senim.feed.repository import feed_repository as repo
-from senim.models import Community, CommunityStatus, HiddenItem, HiddenKind, ItemStatus, User
+from senim.kit import cursor as page_cursor
+from senim.models import HiddenItem, HiddenKind, User
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class FeedService:
             author_id=author_id,
             community_id=community_id,
             own_hidden_of=own_hidden_of,
-            before=decode_page_cursor(cursor),
+            before=page_cursor.decode_optional(cursor),
             limit=size + 1,
         )
         return content_service.page(session, rows, size)
@@ -83,7 +85,7 @@ class FeedService:
         cursor: str | None = None,
         limit: int = 20,
     ) -> Page:
-        self.get_community(session, community_id)
+        community_service.get(session, community_id)
         return self._page(session, viewer, cursor=cursor, limit=limit, community_id=community_id)
 
     def by_author(
@@ -103,32 +105,14 @@ class FeedService:
         )
         return self._page(session, viewer, cursor=cursor, limit=limit, author_id=author_id, own_hidden_of=own)
 
-    def get_community(self, session: Session, community_id: uuid.UUID) -> Community:
-        community = repo.community(session, community_id)
-        if community is None or community.status == CommunityStatus.removed:
-            raise NotFound("No such community.")
-        return community
-
-    def find_community(self, session: Session, ref: str) -> Community:
-        """A community by its id or its slug (the API accepts either)."""
-        try:
-            community = repo.community(session, uuid.UUID(ref))
-        except ValueError:
-            community = repo.community_by_slug(session, ref)
-        if community is None or community.status == CommunityStatus.removed:
-            raise NotFound("No such community.")
-        return community
-
     # --- not interested -----------------------------------------------------------------------
     def _check_target(self, session: Session, user: User, kind: HiddenKind, target_id: uuid.UUID) -> None:
         if kind is HiddenKind.post:
             content_service.get_post(session, user, target_id)
         elif kind is HiddenKind.author:
-            author = repo.users(session, [target_id]).get(target_id)
-            if author is None:
-                raise NotFound("No such account.")
+            _public_account(account_service.get(session, target_id))
         else:
-            self.get_community(session, target_id)
+            community_service.get(session, target_id)
 
     def hide(
         self, session: Session, user: User, target_type: HiddenKind | str, target_id: uuid.UUID
@@ -182,9 +166,13 @@ class FeedService:
     def hidden_list(self, session: Session, user: User) -> list[HiddenEntry]:
         """What ``user`` hid, newest first, each with a label they can recognise."""
         rows = repo.hidden_of(session, user.id)
-        posts = repo.items(session, [r.target_id for r in rows if r.target_type == HiddenKind.post])
-        users = repo.users(session, [r.target_id for r in rows if r.target_type == HiddenKind.author])
-        communities = repo.communities(
+        posts = content_service.items_by_ids(
+            session, [r.target_id for r in rows if r.target_type == HiddenKind.post]
+        )
+        users = content_service.authors(
+            session, [r.target_id for r in rows if r.target_type == HiddenKind.author]
+        )
+        communities = community_service.by_ids(
             session, [r.target_id for r in rows if r.target_type == HiddenKind.community]
         )
         entries: list[HiddenEntry] = []
@@ -194,16 +182,11 @@ class FeedService:
             path: str | None = None
             if kind is HiddenKind.post:
                 post = posts.get(row.target_id)
-                if post is not None and content_policy.can_view(
-                    ItemStatus(post.status),
-                    author_id=post.author_id,
-                    viewer_id=user.id,
-                    viewer_is_staff=user.is_staff,
-                ):
+                if post is not None and content_service.may_view(user, post):
                     label, path = _excerpt(post.body), f"/p/{post.id}"
             elif kind is HiddenKind.author:
                 author = users.get(row.target_id)
-                if author is not None:
+                if author is not None and author.platform_id is None:
                     label, path = f"{author.display_name} (@{author.username})", f"/u/{author.username}"
             else:
                 community = communities.get(row.target_id)
@@ -221,7 +204,16 @@ class FeedService:
         return entries
 
     def author(self, session: Session, username: str) -> User:
-        return account_service.get_by_username(session, username)
+        """The person whose page ``/u/{username}`` is; accounts pushed by integrating platforms have none."""
+        return _public_account(account_service.get_by_username(session, username))
+
+
+def _public_account(user: User) -> User:
+    """``user``, unless it was pushed by an integrating platform: such accounts belong to that platform
+    and are not shown on Senim's own site (404, as if they did not exist)."""
+    if user.platform_id is not None:
+        raise NotFound("No such account.")
+    return user
 
 
 def _excerpt(text: str, length: int = 80) -> str:

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from senim.account.policy import Perm, has_perm
-from senim.content import policy as content_policy
-from senim.content.media import CONTENT_TYPES
-from senim.content.service import content_service
 from senim.feed import policy
 from senim.feed.errors import HideTargetInvalid
 from senim.feed.service import feed_service
 from senim.models import HiddenKind
-from senim.web.auth import DbSession, Principal, requires
+from senim.web.auth import DbSession
 from senim.web.forms import Form, fields, flash_message, redirect, safe_next
 from senim.web.i18n import N_
+from senim.web.pages import Participant, Public, composer_context, cursor_param
 from senim.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -35,32 +31,11 @@ HIDDEN = {
 }
 SHOWN = flash_message("feed_shown", N_("It is shown in your feeds again."))
 
-Participant = Annotated[Principal, Depends(requires(Perm.participate))]
-Public = Annotated[Principal, Depends(requires(Perm.public))]
-
-
-def _cursor(request: Request) -> str | None:
-    return request.query_params.get("cursor") or None
-
-
-def _feed_context(session: DbSession, principal: Principal) -> dict[str, Any]:
-    can_participate = has_perm(principal.role, Perm.participate)
-    user = principal.user
-    return {
-        "can_participate": can_participate,
-        "communities": content_service.postable_communities(session, user)
-        if user and can_participate
-        else [],
-        "max_images": content_policy.MAX_IMAGES_PER_POST,
-        "max_post_chars": content_policy.MAX_POST_CHARS,
-        "accept": ",".join(sorted(CONTENT_TYPES | {"image/gif"})),
-    }
-
 
 @router.get("/")
 def home(request: Request, session: DbSession, principal: Public) -> Response:
-    page = feed_service.home(session, principal.user, cursor=_cursor(request))
-    context = _feed_context(session, principal) | {
+    page = feed_service.home(session, principal.user, cursor=cursor_param(request))
+    context = composer_context(session, principal) | {
         "items": page.items,
         "next_cursor": page.next_cursor,
         "values": {},
@@ -71,8 +46,8 @@ def home(request: Request, session: DbSession, principal: Public) -> Response:
 @router.get("/u/{username}")
 def profile(username: str, request: Request, session: DbSession, principal: Public) -> Response:
     author = feed_service.author(session, username)
-    page = feed_service.by_author(session, principal.user, author.id, cursor=_cursor(request))
-    context = _feed_context(session, principal) | {
+    page = feed_service.by_author(session, principal.user, author.id, cursor=cursor_param(request))
+    context = composer_context(session, principal) | {
         "author": author,
         "items": page.items,
         "next_cursor": page.next_cursor,

@@ -12,7 +12,6 @@ detection (job ``detection.scan``); decisions about it go back to the platform t
 from __future__ import annotations
 
 import hashlib
-import importlib
 import re
 import uuid
 from dataclasses import dataclass
@@ -28,8 +27,10 @@ from senim import audit, jobs
 from senim.account import policy as account_policy
 from senim.account.service import account_service
 from senim.audit import Actor
+from senim.content.policy import DETECTION_SCAN_JOB
 from senim.kit.clock import as_utc, utcnow
 from senim.models import ContentItem, ItemKind, ItemStatus, Role, User
+from senim.notification.service import notification_service
 from senim.platform.errors import (
     AuthorNotPushed,
     ItemDeleted,
@@ -51,8 +52,6 @@ BODY_MAX = 50_000
 URL_MAX = 2000
 MAX_AGE_YEARS = 120
 CLOCK_SKEW = timedelta(minutes=10)
-SCAN_JOB = "detection.scan"
-NOTIFICATION_MODULE = "senim.notification.service"
 
 EXTERNAL_ID_PROBLEM = N_("An external id is 1 to 200 printable characters without a slash.")
 DISPLAY_NAME_PROBLEM = N_("A display name is 1 to 120 characters long.")
@@ -299,7 +298,7 @@ class PlatformService:
                 target=item,
                 data={"external_id": external_id, "kind": item.kind, "created": created, "changed": changed},
             )
-            jobs.enqueue(session, SCAN_JOB, {"item_id": str(item.id)})
+            jobs.enqueue(session, DETECTION_SCAN_JOB, {"item_id": str(item.id)})
         view = ItemView(
             item=item, author_external_id=data.author_external_id, parent_external_id=data.parent_external_id
         )
@@ -371,29 +370,20 @@ class PlatformService:
     ) -> bool:
         """Send ``event`` about a pushed item or account to its platform by signed webhook.
 
-        Calls ``senim.notification.service.notification_service.emit(session, platform_id, event, data)``
-        when the notification domain provides it; ``data`` gains a ``subject`` naming the record by its
-        Senim id and the platform's external id. Returns False when nothing was sent: the record was not
-        pushed by a platform, or the notification domain is not there.
+        ``data`` gains a ``subject`` naming the record by its Senim id and the platform's external id;
+        ``notification_service.emit`` queues one ``notification.deliver_webhook`` job per endpoint of
+        the platform subscribed to the event, in this transaction. Returns False, sending nothing, when
+        the record was not pushed by a platform (Senim's own users and posts).
         """
         platform_id = item_or_user.platform_id
         if platform_id is None:
-            return False
-        try:
-            module = importlib.import_module(NOTIFICATION_MODULE)
-        except ModuleNotFoundError as exc:
-            if exc.name not in ("senim.notification", NOTIFICATION_MODULE):
-                raise  # the module exists but is broken: a bug to see, not to hide
-            return False
-        service = getattr(module, "notification_service", None)
-        if service is None or not hasattr(service, "emit"):
             return False
         subject = {
             "type": "account" if isinstance(item_or_user, User) else "item",
             "id": str(item_or_user.id),
             "external_id": item_or_user.external_id,
         }
-        service.emit(session, platform_id, event, {**data, "subject": subject})
+        notification_service.emit(session, platform_id, event, {**data, "subject": subject})
         return True
 
     # --- helpers ------------------------------------------------------------------------------
