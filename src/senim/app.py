@@ -56,6 +56,9 @@ def _wants_json(request: Request) -> bool:
 
 
 def _error_response(request: Request, status: int, code: str, message: str, **extra: object) -> Response:
+    if getattr(request.state, "request_too_large", False):
+        status, code, extra = 413, "payload_too_large", {}
+        message = i18n.gettext("The request is too large.")
     if _wants_json(request):
         return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
     return render(request, "error.html", {"status": status, "message": message}, status_code=status)
@@ -121,7 +124,12 @@ def create_app(
     )
     app.state.settings = settings
     app.state.db = db
-    app.add_middleware(SenimMiddleware, secure_cookies=settings.mode is Mode.production)
+    i18n.configure(default_language=settings.default_language, time_zone=settings.time_zone)
+    app.add_middleware(
+        SenimMiddleware,
+        secure_cookies=settings.mode is Mode.production,
+        max_request_bytes=settings.max_request_bytes,
+    )
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.state.routers = [importlib.import_module(module).router for module in router_modules()]

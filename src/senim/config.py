@@ -41,7 +41,9 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 10.0
     webhook_replay_window_seconds: int = 300
     login_max_failures: int = 5
+    login_max_failures_per_address: int = 50
     login_window_seconds: int = 900
+    max_request_bytes: int = 40 * 1024 * 1024
     session_days: int = 14
     operator_name: str = "Senim demo operator"
     operator_bin: str = "000000000000"
@@ -55,10 +57,6 @@ class Settings(BaseSettings):
                     "SENIM_SECRET_KEY must be set to a random value of at least 32 characters in production"
                 )
         return self
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
 
     @property
     def secret_bytes(self) -> bytes:

@@ -44,9 +44,36 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, *, echo: bool = False, write: bool = True, autocommit: bool = False) -> Engine:
-    """An engine; on SQLite, ``write`` engines take the write lock at BEGIN, others read a snapshot,
-    and ``autocommit`` ones (tests' checking sessions) run each statement on its own."""
+class _SqliteWriterLock:
+    """In one process, SQLite writers queue on a lock taken at BEGIN and released at COMMIT/ROLLBACK,
+    instead of on SQLite's busy handler, which sleeps up to 100 ms a try under contention. Taken at the
+    first statement, not when a session opens, so a request still reading its body holds nothing."""
+
+    KEY = "senim_writer_lock"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # not an RLock: a request's session may end on another pool thread
+
+    def begin(self, conn: Any) -> None:
+        self._lock.acquire()
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+        conn.info[self.KEY] = True
+
+    def end(self, conn: Any) -> None:
+        if conn.info.pop(self.KEY, False):
+            self._lock.release()
+
+
+def make_engine(
+    url: str, *, echo: bool = False, write: bool = True, autocommit: bool = False, writer_lock: bool = False
+) -> Engine:
+    """An engine; on SQLite, ``write`` engines take the write lock at BEGIN (and, with ``writer_lock``,
+    an in-process lock first), others read a snapshot, and ``autocommit`` ones (tests' checking
+    sessions) run each statement on its own."""
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -59,7 +86,12 @@ def make_engine(url: str, *, echo: bool = False, write: bool = True, autocommit:
             poolclass=NullPool,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        if not autocommit:
+        if write and writer_lock:
+            lock = _SqliteWriterLock()
+            event.listen(engine, "begin", lock.begin)
+            event.listen(engine, "commit", lock.end)
+            event.listen(engine, "rollback", lock.end)
+        elif not autocommit:
             event.listen(engine, "begin", _sqlite_begin_immediate if write else _sqlite_begin_deferred)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -76,7 +108,7 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = normalise_url(url)
-        self.engine = make_engine(self.url, echo=echo)
+        self.engine = make_engine(self.url, echo=echo, writer_lock=True)
         self.read_engine = (
             make_engine(self.url, echo=echo, write=False) if self.is_sqlite_url else self.engine
         )
@@ -84,8 +116,6 @@ class Database:
         self.read_sessionmaker = sessionmaker(self.read_engine, expire_on_commit=False, autoflush=True)
         self._after_commit: list[Callable[[Session], None]] = []
         self._lock = threading.Lock()
-        # A plain Lock, not an RLock: a request's session generator may exit on another pool thread.
-        self._sqlite_writer = threading.Lock()
 
     @property
     def is_sqlite_url(self) -> bool:
@@ -106,12 +136,8 @@ class Database:
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
-        # In one process, SQLite writers queue on a lock instead of SQLite's sleeping busy handler,
-        # which would otherwise back off for up to 100 ms per try under contention.
-        serialise = write and self.is_sqlite_url
-        if serialise:
-            self._sqlite_writer.acquire()
         session = (self.sessionmaker if write else self.read_sessionmaker)()
+        session.info["read_only"] = not write
         try:
             yield session
             session.commit()
@@ -125,8 +151,6 @@ class Database:
                 callback(session)
         finally:
             session.close()
-            if serialise:
-                self._sqlite_writer.release()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -6,6 +6,36 @@ Who holds each permission is in ``senim.account.policy.ROLE_PERMS``.
 """
 
 from senim.account.policy import Perm
+from senim.models import Role
+
+_PEOPLE = {
+    Role.user,
+    Role.moderator,
+    Role.senior_moderator,
+    Role.safety_officer,
+    Role.legal_officer,
+    Role.data_protection_officer,
+    Role.ads_reviewer,
+    Role.administrator,
+}
+_STAFF = (_PEOPLE - {Role.user}) | {Role.auditor}
+
+# Who holds each permission, written out independently of senim.account.policy.ROLE_PERMS, so that a
+# change to the policy (say, auditors allowed to post) fails a test until this reviewed table agrees.
+# None stands for an anonymous visitor.
+HOLDERS: dict[Perm, set[Role | None]] = {
+    Perm.public: {None, *Role},
+    Perm.anonymous: {None},
+    Perm.signed_in: set(Role),
+    Perm.participate: _PEOPLE,
+    Perm.console: _STAFF,
+    Perm.jobs_read: _STAFF,
+    Perm.users_manage: {Role.administrator},
+    Perm.tokens_manage: {Role.administrator},
+    Perm.jobs_manage: {Role.administrator},
+    Perm.audit_read: {Role.administrator, Role.auditor},
+    Perm.platform_push: {Role.integrating_platform},
+}
 
 # Framework routes that are not Senim's: the OpenAPI document, its browser, static files. All public.
 EXEMPT = {"/api/v1/openapi.json", "/api/docs", "/static"}
@@ -80,6 +110,7 @@ ROUTES: dict[tuple[str, str], Perm] = {
     ("GET", "/communities"): Perm.public,
     ("POST", "/communities"): Perm.participate,
     ("GET", "/communities/new"): Perm.participate,
+    ("GET", "/console"): Perm.console,
     ("GET", "/console/audit"): Perm.audit_read,
     ("GET", "/documents/{kind}"): Perm.public,
     ("POST", "/hide"): Perm.participate,

@@ -27,7 +27,7 @@ from senim.db import Database
 from senim.models import Role
 from senim.models.account import EXTERNAL_ROLES
 from senim.web.auth import CSRF_COOKIE, SESSION_COOKIE, Require
-from tests.core.route_table import EXEMPT, ROUTES
+from tests.core.route_table import EXEMPT, HOLDERS, ROUTES
 from tests.fixtures.builders import make_user
 
 ROLES: list[Role | None] = [None, *Role]
@@ -73,6 +73,13 @@ def test_every_route_is_in_the_table_with_its_declared_permission() -> None:
     other = {getattr(r, "path", "") for r in app.routes if type(r).__name__ in {"Route", "Mount"}} - EXEMPT
     problems += [f"{p} is neither one of Senim's routes nor exempt" for p in sorted(other)]
     assert not problems, "\n".join(problems)
+
+
+def test_the_policy_grants_each_permission_to_exactly_the_reviewed_holders() -> None:
+    assert set(HOLDERS) == set(Perm), "every permission needs its row in HOLDERS"
+    for perm, holders in HOLDERS.items():
+        granted = {role for role in ROLES if has_perm(role, perm)}
+        assert granted == holders, f"{perm}: policy grants {granted}, table says {holders}"
 
 
 def _fill(path: str) -> str:
@@ -132,6 +139,6 @@ def test_route_refuses_exactly_the_roles_the_table_refuses(
         ):
             code = response.json().get("error", {}).get("code", "")
         refused = response.status_code in (401, 403) and code in DENIALS
-        if refused == has_perm(role, perm):
+        if refused == (role in HOLDERS[perm]):
             wrong.append(f"{role or 'anonymous'}: {response.status_code} {code} (table: {perm})")
     assert not wrong, f"{method} {path}\n" + "\n".join(wrong)

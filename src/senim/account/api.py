@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 
 from senim.account.documents import DocumentKind, current
+from senim.account.errors import LoginFailed, LoginThrottled
 from senim.account.policy import Perm
 from senim.account.schemas import (
     DocumentRead,
@@ -29,6 +30,10 @@ from senim.web.auth import SESSION_COOKIE, DbSession, Principal, requires, sessi
 from senim.web.i18n import LANGUAGES
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
 
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
@@ -75,19 +80,27 @@ def login(
     session: DbSession,
     principal: Annotated[Principal, Depends(requires(Perm.anonymous))],
 ) -> User:
-    user = account_service.authenticate(session, body.username, body.password)
+    try:
+        user = account_service.authenticate(
+            session, body.username, body.password, client_ip=client_ip(request)
+        )
+    except (LoginFailed, LoginThrottled):
+        session.commit()  # the boundary keeps the failed attempt: the rate limit counts it
+        raise
     token, _row = account_service.start_session(session, user)
     set_session_cookie(request, response, token)
     return user
 
 
-@router.delete("/session", status_code=204)
+@router.delete("/session", status_code=204, response_class=Response)
 def logout(
-    response: Response, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.signed_in))]
-) -> None:
+    session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.signed_in))]
+) -> Response:
     if principal.session_row is not None and principal.user is not None:
         account_service.end_session(session, principal.user, principal.session_row)
+    response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE)
+    return response
 
 
 @router.get("/me", response_model=UserRead)
@@ -95,15 +108,20 @@ def me(principal: Annotated[Principal, Depends(requires(Perm.signed_in))]) -> Us
     return principal.require_user()
 
 
-@router.post("/me/password", status_code=204)
+@router.post("/me/password", status_code=204, response_class=Response)
 def change_password(
     body: PasswordChange,
+    request: Request,
     session: DbSession,
     principal: Annotated[Principal, Depends(requires(Perm.participate))],
-) -> None:
-    account_service.change_password(
-        session, principal.require_user(), body.current_password, body.new_password
-    )
+) -> Response:
+    user = principal.require_user()
+    account_service.change_password(session, user, body.current_password, body.new_password)
+    # Every session ended with the old password; this client continues in a fresh one.
+    token, _row = account_service.start_session(session, user)
+    response = Response(status_code=204)
+    set_session_cookie(request, response, token)
+    return response
 
 
 @router.get("/users", response_model=list[UserRead])

@@ -5,10 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from senim import audit
@@ -21,7 +24,50 @@ from senim.errors import Forbidden, Invalid, NotFound
 from senim.kit.clock import utcnow
 from senim.kit.secrets import digest, new_token
 from senim.models import AccountStatus, ApiToken, DocumentAcceptance, LoginAttempt, Role, User, UserSession
+from senim.models.account import EXTERNAL_ROLES
 from senim.web.i18n import LANGUAGES
+
+
+def _valid_email(address: str | None, *, strict: bool = True) -> str | None:
+    """The normalised address, or None for none. ``strict`` raises on a bad one; otherwise None."""
+    address = (address or "").strip()
+    if not address:
+        return None
+    try:
+        return validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        if strict:
+            raise Invalid("Enter a valid e-mail address, or leave it empty.") from exc
+        return None
+
+
+def _insert_user(session: Session, user: User) -> None:
+    """Insert, turning a lost race for the same username into a 409 instead of a 500 (the caller's
+    transaction is then unusable and is rolled back by its boundary, as for any refused request)."""
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise UsernameTaken("This username is already taken.") from exc
+
+
+def _verify(settings: Settings, password_hash: str | None, password: str) -> bool:
+    """Argon2 verification; without a hash it checks a dummy one, so timing does not tell."""
+    try:
+        return _hasher(settings).verify(password_hash or _dummy_hash(settings.mode), password) and bool(
+            password_hash
+        )
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@lru_cache
+def _dummy_hash(mode: Mode) -> str:
+    return (
+        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        if mode is Mode.test
+        else PasswordHasher()
+    ).hash("senim-timing-equaliser")
 
 
 def _hasher(settings: Settings) -> PasswordHasher:
@@ -60,22 +106,21 @@ class AccountService:
         username = policy.normalise_username(form.username)
         problems = self._registration_problems(form, username)
         if problems:
-            raise RegistrationInvalid(problems[0], fields=problems)
+            raise RegistrationInvalid(problems[0], fields=problems, n=policy.MIN_PASSWORD_LENGTH)
         if self._by_username(session, username) is not None:
             raise UsernameTaken("This username is already taken.")
         user = User(
             id=uuid.uuid4(),
             username=username,
             display_name=form.display_name.strip() or username,
-            email=(form.email or "").strip() or None,
+            email=_valid_email(form.email),
             password_hash=_hasher(self.settings).hash(form.password),
             role=Role.user,
             language=form.language,
             date_of_birth=form.date_of_birth,
             adult_from=policy.adult_from(form.date_of_birth),
         )
-        session.add(user)
-        session.flush()
+        _insert_user(session, user)
         accepted = self._record_acceptances(session, user, form.accepted, form.language)
         audit.record(
             session,
@@ -96,10 +141,13 @@ class AccountService:
         today = utcnow().date()
         if form.date_of_birth >= today or form.date_of_birth.year < today.year - 120:
             problems.append("Enter a real date of birth.")
-        if form.language not in LANGUAGES:
-            problems.append("Choose one of the offered languages.")
+        if form.email and _valid_email(form.email, strict=False) is None:
+            problems.append("Enter a valid e-mail address, or leave it empty.")
         if len(form.display_name) > 120:
             problems.append("The display name is too long.")
+        if form.language not in LANGUAGES:
+            problems.append("Choose one of the offered languages.")
+            return problems  # the documents are shown, and accepted, in a language we have
         for kind in REQUIRED_AT_REGISTRATION:
             if form.accepted.get(kind) != current(kind, form.language).version:
                 problems.append(
@@ -144,29 +192,43 @@ class AccountService:
         return done
 
     # --- login --------------------------------------------------------------------------------
-    def authenticate(self, session: Session, username: str, password: str) -> User:
-        """Check a password, refusing after too many recent failures for that username."""
-        key = digest("login:" + policy.normalise_username(username))
+    def authenticate(
+        self, session: Session, username: str, password: str, *, client_ip: str | None = None
+    ) -> User:
+        """Check a password. Refuses after too many recent failures for that username or that address.
+
+        Every attempt is recorded in ``session``; callers commit it even when the login fails, or the
+        rate limit would count nothing. The time taken does not reveal whether the account exists.
+        """
+        keys = [digest("login:" + policy.normalise_username(username))]
+        if client_ip:
+            keys.append(digest("ip:" + client_ip))
         since = utcnow() - timedelta(seconds=self.settings.login_window_seconds)
-        failures = session.scalar(
-            select(func.count())
-            .select_from(LoginAttempt)
-            .where(
-                LoginAttempt.key_digest == key, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+        limits = [self.settings.login_max_failures, self.settings.login_max_failures_per_address]
+        for key, limit in zip(keys, limits, strict=False):
+            failures = session.scalar(
+                select(func.count())
+                .select_from(LoginAttempt)
+                .where(
+                    LoginAttempt.key_digest == key,
+                    LoginAttempt.at >= since,
+                    LoginAttempt.succeeded.is_(False),
+                )
             )
-        )
-        if (failures or 0) >= self.settings.login_max_failures:
-            raise LoginThrottled("Too many failed attempts. Try again in a few minutes.")
+            if (failures or 0) >= limit:
+                raise LoginThrottled("Too many failed attempts. Try again in a few minutes.")
         user = self._by_username(session, policy.normalise_username(username))
-        ok = False
-        if user is not None and user.password_hash and user.status == AccountStatus.active:
-            try:
-                ok = _hasher(self.settings).verify(user.password_hash, password)
-            except (VerificationError, InvalidHashError):
-                ok = False
-        session.add(LoginAttempt(key_digest=key, succeeded=ok))
+        can_log_in = (
+            user is not None
+            and user.password_hash is not None
+            and user.status == AccountStatus.active
+            and not user.is_external  # external principals act only through API tokens
+        )
+        ok = _verify(self.settings, user.password_hash if can_log_in and user else None, password)
+        for key in keys:
+            session.add(LoginAttempt(key_digest=key, succeeded=ok))
+        session.flush()
         if not ok or user is None:
-            session.flush()
             raise LoginFailed("Wrong username or password.")
         return user
 
@@ -207,12 +269,31 @@ class AccountService:
         if problem:
             raise Invalid(problem, n=policy.MIN_PASSWORD_LENGTH)
         user.password_hash = _hasher(self.settings).hash(new)
-        # Every other session ends: a changed password must lock out whoever knew the old one.
-        for row in session.scalars(
-            select(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-        ):
-            row.revoked_at = utcnow()
+        # Every session ends: a changed password must lock out whoever knew the old one. The caller
+        # starts a fresh session for the browser that changed it.
+        self._end_access(session, user, tokens=False)
         audit.record(session, actor=Actor.of(user), tag="user:change_password", target=user)
+
+    def _end_access(self, session: Session, user: User, *, tokens: bool = True) -> dict[str, int]:
+        """Revoke the account's live sessions (and API tokens): used when its password or role changes."""
+        now = utcnow()
+        sessions = list(
+            session.scalars(
+                select(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+            )
+        )
+        for row in sessions:
+            row.revoked_at = now
+        revoked = []
+        if tokens:
+            revoked = list(
+                session.scalars(
+                    select(ApiToken).where(ApiToken.principal_id == user.id, ApiToken.revoked_at.is_(None))
+                )
+            )
+            for token in revoked:
+                token.revoked_at = now
+        return {"sessions_ended": len(sessions), "tokens_revoked": len(revoked)}
 
     def set_language(self, session: Session, user: User, language: str) -> None:
         if language not in LANGUAGES:
@@ -244,35 +325,45 @@ class AccountService:
         username = policy.normalise_username(username)
         if not policy.username_is_valid(username):
             raise Invalid("A username is 3 to 32 Latin letters, digits, dots, dashes or underscores.")
+        if password is not None and role in EXTERNAL_ROLES:
+            raise Invalid("External bodies and platforms sign in with API tokens, not passwords.")
         if password is not None:
             problem = policy.password_problem(password, username)
             if problem:
                 raise Invalid(problem, n=policy.MIN_PASSWORD_LENGTH)
+        if email and _valid_email(email, strict=False) is None:
+            raise Invalid("Enter a valid e-mail address, or leave it empty.")
         if self._by_username(session, username) is not None:
             raise UsernameTaken("This username is already taken.")
         user = User(
             id=uuid.uuid4(),
             username=username,
             display_name=display_name or username,
-            email=email,
+            email=_valid_email(email),
             password_hash=_hasher(self.settings).hash(password) if password else None,
             role=role,
             language=language,
             date_of_birth=date_of_birth,
             adult_from=policy.adult_from(date_of_birth) if date_of_birth else None,
         )
-        session.add(user)
-        session.flush()
+        _insert_user(session, user)
         audit.record(session, actor=actor, tag="user:create", target=user, data={"role": role})
         return user
 
     def set_role(self, session: Session, actor: Actor, user: User, role: Role) -> None:
         if actor.id == user.id:
             raise Forbidden("You cannot change your own role.")
+        if role in EXTERNAL_ROLES and user.password_hash is not None:
+            raise Invalid("External bodies and platforms sign in with API tokens, not passwords.")
         if user.role != role:
             old, user.role = user.role, role
+            ended = self._end_access(session, user)
             audit.record(
-                session, actor=actor, tag="user:set_role", target=user, data={"from": old, "to": role}
+                session,
+                actor=actor,
+                tag="user:set_role",
+                target=user,
+                data={"from": old, "to": role, **ended},
             )
 
     def set_status(self, session: Session, actor: Actor, user: User, status: AccountStatus) -> None:
@@ -344,8 +435,9 @@ class AccountService:
         principal = session.get(User, row.principal_id)
         if principal is None or principal.status != AccountStatus.active:
             return None
-        if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-            row.last_used_at = now  # coarse, so reads with a token rarely write
+        stale = row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5)
+        if stale and not session.info.get("read_only"):
+            row.last_used_at = now  # coarse, and only in write transactions: reads never write
         return principal, row
 
     # --- lookups ------------------------------------------------------------------------------

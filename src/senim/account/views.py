@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from senim.account.api import set_session_cookie
+from senim.account.api import client_ip, set_session_cookie
 from senim.account.documents import REQUIRED_AT_REGISTRATION, DocumentKind, current
 from senim.account.policy import MIN_PASSWORD_LENGTH, Perm
 from senim.account.service import Registration, account_service
@@ -116,7 +116,9 @@ def login_submit(
 ) -> Response:
     data = fields(form)
     try:
-        user = account_service.authenticate(session, data.get("username", ""), data.get("password", ""))
+        user = account_service.authenticate(
+            session, data.get("username", ""), data.get("password", ""), client_ip=client_ip(request)
+        )
     except AppError as exc:
         # The failed attempt is recorded (rate limiting), so this response commits.
         return render(
@@ -157,7 +159,7 @@ def set_language(
     data = fields(form)
     language = data.get("language", "")
     if language not in i18n.LANGUAGES:
-        language = i18n.DEFAULT_LANGUAGE
+        language = i18n.default_language()
     if principal.user is not None:
         account_service.set_language(session, principal.user, language)
     i18n.locale_var.set(language)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from senim.kit.clock import utcnow
@@ -70,9 +72,11 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
 def _lock_head(session: Session) -> AuditHead:
     head = session.scalars(select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()).one_or_none()
     if head is None:
-        head = AuditHead(id=HEAD_ID, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
+        # The very first record: create the head so that concurrent first writers cannot both insert
+        # it (ON CONFLICT DO NOTHING), then lock the one row that exists.
+        insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+        session.execute(insert(AuditHead).values(id=HEAD_ID, seq=0, hash=GENESIS).on_conflict_do_nothing())
+        head = session.scalars(select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()).one()
     return head
 
 
@@ -132,9 +136,10 @@ def verify(session: Session, *, batch: int = 2000) -> VerifyResult:
         for rec in rows:
             checked += 1
             if rec.seq != expected_seq:
-                problems.append(
-                    f"records {expected_seq}..{rec.seq - 1} are missing (deleted) before #{rec.seq}"
+                gap = (
+                    f"#{expected_seq}" if rec.seq - 1 == expected_seq else f"#{expected_seq}..#{rec.seq - 1}"
                 )
+                problems.append(f"record {gap} is missing (deleted) before #{rec.seq}")
             if rec.prev_hash != prev_hash:
                 problems.append(
                     f"record #{rec.seq} does not follow the record before it (inserted or reordered)"

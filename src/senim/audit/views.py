@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from senim.account.policy import Perm
 from senim.audit.repository import AuditFilter, search
 from senim.web.auth import DbSession, Principal, requires
+from senim.web.i18n import display_tz
 from senim.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -25,10 +26,14 @@ def _uuid(value: str | None) -> uuid.UUID | None:
 
 
 def _when(value: str | None) -> datetime | None:
+    """A date or time typed in the filter form, read in the display time zone (Asia/Almaty)."""
     try:
-        return datetime.fromisoformat(value) if value else None
+        parsed = datetime.fromisoformat(value) if value else None
     except ValueError:
         return None
+    if parsed is not None and parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=display_tz())
+    return parsed
 
 
 @router.get("/console/audit")

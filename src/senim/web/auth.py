@@ -139,7 +139,7 @@ class Require:
     # A plain ``def``: FastAPI runs it in the thread pool, so its database work never blocks the event
     # loop (a blocked loop could deadlock with a request holding the SQLite write lock).
     def __call__(
-        self, request: Request, session: DbSession, csrf: Annotated[str, Depends(submitted_csrf)]
+        self, request: Request, csrf: Annotated[str, Depends(submitted_csrf)], session: DbSession
     ) -> Principal:
         principal = load_principal(request, session)
         if principal.user is None and self.perm not in (Perm.public, Perm.anonymous):
@@ -161,6 +161,3 @@ class Require:
 
 def requires(perm: Perm, scope: str | None = None) -> Require:
     return Require(perm, scope)
-
-
-CurrentPrincipal = Principal

@@ -67,13 +67,3 @@ def redirect(path: str, flash: str | None = None) -> RedirectResponse:
         sep = "&" if "?" in path else "?"
         path = f"{path}{sep}msg={quote(flash)}"
     return RedirectResponse(path, status_code=303)
-
-
-async def form_fields(request: Request) -> dict[str, str]:
-    """Deprecated: use ``form: Form`` in a plain ``def`` view (kept while views move over)."""
-    return fields(await request.form())
-
-
-async def form_files(request: Request, name: str) -> list[UploadFile]:
-    """Deprecated: use ``form: Form`` and ``files(form, name)``."""
-    return files(await request.form(), name)

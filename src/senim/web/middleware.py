@@ -7,9 +7,11 @@ from typing import Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from senim.audit.service import request_id_var
+from senim.errors import PayloadTooLarge
 from senim.web import i18n
 
 LANG_COOKIE = "senim_lang"
@@ -20,25 +22,47 @@ CSP = (
 
 
 class SenimMiddleware:
-    def __init__(self, app: ASGIApp, *, secure_cookies: bool = False) -> None:
+    def __init__(
+        self, app: ASGIApp, *, secure_cookies: bool = False, max_request_bytes: int = 40 << 20
+    ) -> None:
         self.app = app
         self.secure_cookies = secure_cookies
+        self.max_request_bytes = max_request_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         conn = HTTPConnection(scope)
-        rid = conn.headers.get("x-request-id") or uuid.uuid4().hex
-        rid = rid[:64]
+        # Always our own id: it is stored on audit records, so a client must not choose it.
+        rid = uuid.uuid4().hex
         request_id_var.set(rid)
         # The chosen language (cookie; a signed-in user's own choice replaces it once known). API clients
         # without the cookie may ask with Accept-Language; pages default to Kazakh (LAW-08).
         lang = conn.cookies.get(LANG_COOKIE)
         if lang not in i18n.LANGUAGES and scope["path"].startswith("/api/"):
             lang = i18n.negotiate(conn.headers.get("accept-language"))
-        i18n.locale_var.set(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
+        i18n.locale_var.set(lang if lang in i18n.LANGUAGES else i18n.default_language())
         state: dict[str, Any] = scope.setdefault("state", {})
+
+        declared = conn.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_request_bytes:
+            await _too_large(scope, receive, send, rid)
+            return
+        received = 0
+        limit = self.max_request_bytes
+
+        async def receive_limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # Frameworks may wrap this error (FastAPI turns body errors into 400): the flag
+                    # lets the error handlers answer 413 whatever happened to the exception.
+                    state["request_too_large"] = True
+                    raise PayloadTooLarge("The request is too large.")
+            return message
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -57,4 +81,10 @@ class SenimMiddleware:
                     )
             await send(message)
 
-        await self.app(scope, receive, send_wrapper)
+        await self.app(scope, receive_limited, send_wrapper)
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send, rid: str) -> None:
+    body = {"error": {"code": "payload_too_large", "message": i18n.gettext("The request is too large.")}}
+    response = JSONResponse(body, status_code=413, headers={"x-request-id": rid})
+    await response(scope, receive, send)

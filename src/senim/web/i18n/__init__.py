@@ -14,6 +14,7 @@ from functools import lru_cache
 from gettext import c2py
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -29,6 +30,25 @@ DEFAULT_LANGUAGE = "kk"
 CATALOG_DIR = Path(__file__).parent
 
 locale_var: ContextVar[str] = ContextVar("senim_locale", default=DEFAULT_LANGUAGE)
+_display = {"language": DEFAULT_LANGUAGE, "tz": ALMATY}
+
+
+def configure(*, default_language: str, time_zone: str) -> None:
+    """Apply the settings ``SENIM_DEFAULT_LANGUAGE`` and ``SENIM_TIME_ZONE`` (called by ``create_app``)."""
+    if default_language not in LANGUAGES:
+        raise ValueError(f"SENIM_DEFAULT_LANGUAGE must be one of {LANGUAGES}")
+    _display["language"] = default_language
+    _display["tz"] = ZoneInfo(time_zone)
+
+
+def default_language() -> str:
+    return str(_display["language"])
+
+
+def display_tz() -> ZoneInfo:
+    tz = _display["tz"]
+    assert isinstance(tz, ZoneInfo)  # noqa: S101 - set only by configure
+    return tz
 
 
 @lru_cache
@@ -91,7 +111,7 @@ def negotiate(accept_language: str | None) -> str | None:
 def fmt_datetime(value: datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
-    return format_datetime(value, format=fmt, tzinfo=ALMATY, locale=Locale.parse(locale_var.get()))
+    return format_datetime(value, format=fmt, tzinfo=display_tz(), locale=Locale.parse(locale_var.get()))
 
 
 def fmt_date(value: date | None, fmt: str = "medium") -> str:

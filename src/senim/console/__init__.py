@@ -1,0 +1,1 @@
+"""The staff console: what needs each staff member's attention, by role."""
