@@ -35,6 +35,7 @@ DOMAINS = [
     "audit",
     "jobs",
     "console",
+    "about",
 ]
 
 

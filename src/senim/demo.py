@@ -91,6 +91,10 @@ COMMENTS = [
 ]
 
 
+def _current_versions(language: str) -> dict[str, str]:
+    return {kind.value: current(kind, language).version for kind in REQUIRED_AT_REGISTRATION}
+
+
 def load_demo(session: Session, *, only_if_empty: bool = False) -> list[tuple[str, str]]:
     """Create the demo data; returns (username, role) of the accounts created."""
     if only_if_empty and session.scalar(select(func.count()).select_from(User)):
@@ -99,7 +103,7 @@ def load_demo(session: Session, *, only_if_empty: bool = False) -> list[tuple[st
     users: dict[str, User] = {}
     for username, role, name, lang, birth in PEOPLE:
         if role is Role.user:
-            accepted = {kind.value: current(kind, lang).version for kind in REQUIRED_AT_REGISTRATION}
+            accepted = _current_versions(lang)
             users[username] = account_service.register(
                 session,
                 Registration(
@@ -122,6 +126,8 @@ def load_demo(session: Session, *, only_if_empty: bool = False) -> list[tuple[st
                 display_name=name,
                 language=lang,
             )
+            # Staff take part in the platform too, under the same documents.
+            account_service.accept_documents(session, users[username], _current_versions(lang))
     for username, role, name in PRINCIPALS:
         users[username] = account_service.create_user(
             session, actor, username=username, role=role, password=None, display_name=name

@@ -1,4 +1,5 @@
-"""JSON API: registration, sessions, the current user, staff and principals, API tokens."""
+"""JSON API: registration, sessions, the current user (profile, deleting the account), staff and
+principals, API tokens."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from senim.account.documents import DocumentKind, current
 from senim.account.errors import LoginFailed, LoginThrottled
 from senim.account.policy import Perm
 from senim.account.schemas import (
+    AccountDelete,
     DocumentRead,
     LoginCreate,
     PasswordChange,
+    ProfileRead,
+    ProfileUpdate,
     RegistrationCreate,
     TokenCreate,
     TokenIssued,
@@ -106,6 +110,35 @@ def logout(
 @router.get("/me", response_model=UserRead)
 def me(principal: Annotated[Principal, Depends(requires(Perm.signed_in))]) -> User:
     return principal.require_user()
+
+
+@router.patch("/me", response_model=ProfileRead)
+def update_profile(
+    body: ProfileUpdate,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(requires(Perm.participate))],
+) -> User:
+    user = principal.require_user()
+    account_service.update_profile(
+        session,
+        user,
+        user.display_name if body.display_name is None else body.display_name,
+        user.bio if body.bio is None else body.bio,
+    )
+    return user
+
+
+@router.delete("/me", status_code=204, response_class=Response)
+def delete_account(
+    body: AccountDelete,
+    session: DbSession,
+    principal: Annotated[Principal, Depends(requires(Perm.participate))],
+) -> Response:
+    """Delete the signed-in account (what happens: ``AccountService.delete_account``)."""
+    account_service.delete_account(session, principal.require_user(), body.password)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
 
 
 @router.post("/me/password", status_code=204, response_class=Response)

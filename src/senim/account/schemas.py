@@ -45,6 +45,24 @@ class UserRead(BaseModel):
     created_at: datetime
 
 
+class ProfileRead(UserRead):
+    bio: str
+
+
+class ProfileUpdate(BaseModel):
+    """Fields left out keep their value. The service normalises and checks them (display name 1 to 120
+    characters, profile text up to 2,000); these bounds only cap the request."""
+
+    display_name: str | None = Field(default=None, max_length=1000)
+    bio: str | None = Field(default=None, max_length=20000)
+
+
+class AccountDelete(BaseModel):
+    password: str | None = Field(
+        default=None, max_length=256, description="The current password; required when the account has one."
+    )
+
+
 class UserCreate(BaseModel):
     username: str = Field(max_length=64)
     role: Role

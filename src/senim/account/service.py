@@ -1,7 +1,9 @@
-"""Accounts: registration with the legal documents, login and sessions, roles, API tokens."""
+"""Accounts: registration with the legal documents, login and sessions, the profile, leaving Senim,
+roles, API tokens."""
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -11,21 +13,43 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, object_session
 
 from senim import audit
 from senim.account import policy
 from senim.account.documents import REQUIRED_AT_REGISTRATION, DocumentKind, current
 from senim.account.errors import LoginFailed, LoginThrottled, RegistrationInvalid, UsernameTaken
 from senim.audit import Actor
+from senim.community.service import community_service
 from senim.config import Mode, Settings, get_settings
+from senim.content.policy import GONE
+from senim.content.service import content_service
 from senim.errors import Forbidden, Invalid, NotFound
 from senim.kit.clock import utcnow
 from senim.kit.secrets import digest, new_token
-from senim.models import AccountStatus, ApiToken, DocumentAcceptance, LoginAttempt, Role, User, UserSession
+from senim.models import (
+    AccountStatus,
+    ApiToken,
+    ContentItem,
+    DocumentAcceptance,
+    LoginAttempt,
+    MemberRole,
+    Role,
+    User,
+    UserSession,
+)
 from senim.models.account import EXTERNAL_ROLES
 from senim.web.i18n import LANGUAGES
+
+# The profile a person edits in account settings (the column holds 120 characters).
+MAX_DISPLAY_NAME_CHARS = 120
+MAX_BIO_CHARS = 2000
+# What a deleted account is called wherever it is still referred to (stored, not personal).
+DELETED_DISPLAY_NAME = "Deleted account"
+# Characters a name or profile text may not carry: controls, and the direction overrides that make text
+# read differently from how it is stored (a way to impersonate someone or hide a link).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _valid_email(address: str | None, *, strict: bool = True) -> str | None:
@@ -39,6 +63,11 @@ def _valid_email(address: str | None, *, strict: bool = True) -> str | None:
         if strict:
             raise Invalid("Enter a valid e-mail address, or leave it empty.") from exc
         return None
+
+
+def _has_hidden_characters(text: str, *, allowed: str = "") -> bool:
+    """Whether ``text`` has control characters (except ``allowed``) or direction overrides."""
+    return any((unicodedata.category(c) == "Cc" and c not in allowed) or c in _BIDI_CONTROLS for c in text)
 
 
 def _insert_user(session: Session, user: User) -> None:
@@ -307,6 +336,151 @@ class AccountService:
                 target=user,
                 data={"from": old, "to": language},
             )
+
+    # --- the profile --------------------------------------------------------------------------
+    def update_profile(self, session: Session, user: User, display_name: str, bio: str) -> list[str]:
+        """Change the public profile: the display name (spaces collapsed, 1 to 120 characters) and the
+        profile text (up to 2,000 characters, line breaks kept). Returns the fields that changed; an
+        unchanged profile writes nothing. The audit record names the changed fields, not their text.
+        """
+        name = " ".join(display_name.split())
+        text = bio.replace("\r\n", "\n").replace("\r", "\n").strip()
+        problems: list[str] = []
+        if not name:
+            problems.append("Enter a display name.")
+        elif len(name) > MAX_DISPLAY_NAME_CHARS:
+            problems.append("The display name is too long.")
+        elif _has_hidden_characters(name):
+            problems.append("The display name contains characters that cannot be shown.")
+        if len(text) > MAX_BIO_CHARS:
+            problems.append("The profile text is too long: at most {limit} characters.")
+        elif _has_hidden_characters(text, allowed="\n\t"):
+            problems.append("The profile text contains characters that cannot be shown.")
+        if problems:
+            raise Invalid(problems[0], fields=problems, limit=MAX_BIO_CHARS)
+        changed = [f for f, v in (("display_name", name), ("bio", text)) if getattr(user, f) != v]
+        if changed:
+            user.display_name, user.bio = name, text
+            audit.record(
+                session,
+                actor=Actor.of(user),
+                tag="user:update_profile",
+                target=user,
+                data={"changed": changed},
+            )
+        return changed
+
+    # --- leaving Senim ------------------------------------------------------------------------
+    def delete_account(self, session: Session, user: User, password: str | None) -> dict[str, object]:
+        """The person deletes their own account (LAW-14: as easy as signing up; privacy policy §5, §11).
+
+        Asks for the current password when the account has one; a wrong one changes nothing (422).
+        Staff accounts are refused (403): an administrator closes them in the console, so that their
+        open work is handed over; external principals never reach this (they hold no ``participate``).
+
+        What happens, in one transaction:
+
+        - the account's posts and comments that still exist (public, or hidden while reviewed) are
+          deleted through ``content_service.delete_own``, one audit record each, so a later review cannot
+          bring them back into view;
+        - it leaves the communities it joined; communities it owns stay open for their members;
+        - status ``deleted``: it can no longer log in, and its profile page is gone;
+        - the display name becomes "Deleted account"; the profile text, e-mail address, password hash,
+          date of birth and the ``adult_from`` day are erased. Nothing about the person's age is kept on
+          the account: a closed account is shown nothing, so the minor flag has no use any more; the
+          audit record says whether the account was a minor's when it was deleted;
+        - the username stays reserved, so nobody else can register it and pass for this person;
+        - every session ends and every API token is revoked;
+        - one audit record ``user:delete_account``.
+
+        Kept, because the law requires it: the audit log and the document acceptances (what the person
+        agreed to, and when). The stored text of deleted posts and comments is not erased here: full
+        data-subject deletion, with retention periods and legal holds, comes with the privacy domain
+        (issue 8).
+        """
+        locked = session.scalars(
+            select(User).where(User.id == user.id).with_for_update().execution_options(populate_existing=True)
+        ).one_or_none()
+        if locked is None or locked.status == AccountStatus.deleted:
+            raise NotFound("No such account.")
+        user = locked
+        if user.is_staff or user.is_external:
+            raise Forbidden("Staff accounts are closed by an administrator.")
+        if user.password_hash is not None and not _verify(self.settings, user.password_hash, password or ""):
+            raise Invalid("The current password is wrong.")
+        was_minor = user.is_minor
+        items = self._delete_own_items(session, user)
+        left = self._leave_communities(session, user)
+        user.status = AccountStatus.deleted
+        user.display_name = DELETED_DISPLAY_NAME
+        user.bio = ""
+        user.email = None
+        user.password_hash = None
+        user.date_of_birth = None
+        user.adult_from = None
+        ended = self._end_access(session, user)
+        summary: dict[str, object] = {
+            "items_deleted": items,
+            "communities_left": left,
+            **ended,
+            "was_minor": was_minor,
+        }
+        audit.record(session, actor=Actor.of(user), tag="user:delete_account", target=user, data=summary)
+        return summary
+
+    def _delete_own_items(self, session: Session, user: User) -> int:
+        """Delete every post and comment of ``user`` that still exists, through the content service."""
+        ids = list(
+            session.scalars(
+                select(ContentItem.id)
+                .where(
+                    ContentItem.author_id == user.id,
+                    ContentItem.platform_id.is_(None),
+                    ContentItem.status.not_in(sorted(GONE)),
+                )
+                .order_by(ContentItem.created_at, ContentItem.id)
+            )
+        )
+        for item_id in ids:
+            content_service.delete_own(session, user, item_id)
+        return len(ids)
+
+    def _leave_communities(self, session: Session, user: User) -> int:
+        """Leave every community ``user`` joined, except those they own (they stay for their members)."""
+        left = 0
+        for community in community_service.joined(session, user.id):
+            if community_service.role_of(session, community.id, user.id) != MemberRole.owner:
+                community_service.leave(session, user, community)
+                left += 1
+        return left
+
+    # --- documents shown in settings ----------------------------------------------------------
+    def acceptances(self, session: Session, user: User) -> list[DocumentAcceptance]:
+        """The document versions this user accepted, newest first (shown in account settings)."""
+        return list(
+            session.scalars(
+                select(DocumentAcceptance)
+                .where(DocumentAcceptance.user_id == user.id)
+                .order_by(DocumentAcceptance.accepted_at.desc(), DocumentAcceptance.kind)
+            )
+        )
+
+    def documents_to_accept(self, user: User | None) -> list[DocumentKind]:
+        """For the banner on every page: the documents ``user`` still has to accept.
+
+        Reads through the session ``user`` was loaded in (the request's), so the page needs no session of
+        its own; an empty list for visitors, external principals, and pages rendered after the request's
+        transaction ended (error pages).
+        """
+        if user is None or user.is_external or user.status != AccountStatus.active:
+            return []
+        session = object_session(user)
+        if session is None:
+            return []
+        try:
+            return self.pending_documents(session, user)
+        except SQLAlchemyError:  # a transaction that already failed; its error page needs no banner
+            return []
 
     # --- staff and principals -----------------------------------------------------------------
     def create_user(

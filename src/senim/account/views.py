@@ -1,23 +1,27 @@
-"""HTML pages: registration with the documents, log in and out, language, account settings, documents."""
+"""HTML pages: registration with the documents, log in and out, language, account settings, documents,
+and leaving Senim (delete my account)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from senim.account.api import client_ip, set_session_cookie
 from senim.account.documents import REQUIRED_AT_REGISTRATION, DocumentKind, current
 from senim.account.policy import MIN_PASSWORD_LENGTH, Perm
-from senim.account.service import Registration, account_service
+from senim.account.service import MAX_BIO_CHARS, MAX_DISPLAY_NAME_CHARS, Registration, account_service
 from senim.errors import AppError
+from senim.models import User
 from senim.web import i18n
 from senim.web.auth import SESSION_COOKIE, DbSession, Principal, requires
 from senim.web.forms import Form, fields, flash_message, redirect, safe_next
 from senim.web.i18n import N_
 from senim.web.middleware import LANG_COOKIE
+from senim.web.pages import Participant, can_participate, form_problems
 from senim.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -30,6 +34,16 @@ PASSWORD_CHANGED = flash_message(
 )
 LANGUAGE_SAVED = flash_message("language_saved", N_("The interface language is saved."))
 DOCUMENTS_ACCEPTED = flash_message("documents_accepted", N_("Thank you. The new version is accepted."))
+PROFILE_SAVED = flash_message("profile_saved", N_("Your profile is saved."))
+ACCOUNT_DELETED = flash_message(
+    "account_deleted", N_("Your account is deleted and you are logged out. Your posts and comments are gone.")
+)
+
+# The names of the documents in lists, by kind (their full titles are in the documents themselves).
+DOCUMENT_NAMES = {
+    DocumentKind.user_agreement: N_("User agreement"),
+    DocumentKind.privacy_policy: N_("Privacy policy"),
+}
 
 
 def _documents(language: str) -> list[object]:
@@ -175,17 +189,62 @@ def document_page(
     return render(request, "account/document.html", {"doc": current(kind, i18n.locale_var.get())})
 
 
+def _account_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    *,
+    section: str | None = None,
+    problems: list[str] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """Account settings; a refused form comes back inside its own ``section`` with its ``problems``."""
+    user = principal.require_user()
+    pending = account_service.pending_documents(session, user)
+    context: dict[str, Any] = {
+        "pending": [current(k, user.language) for k in pending],
+        "pending_documents": pending,
+        "acceptances": account_service.acceptances(session, user),
+        "document_names": DOCUMENT_NAMES,
+        "can_participate": can_participate(principal),
+        "min_password": MIN_PASSWORD_LENGTH,
+        "max_display_name": MAX_DISPLAY_NAME_CHARS,
+        "max_bio": MAX_BIO_CHARS,
+        "section": section,
+        "problems": problems or [],
+        "values": values or {"display_name": user.display_name, "bio": user.bio},
+    }
+    return render(request, "account/settings.html", context, status_code=status)
+
+
 @router.get("/account")
 def account_page(
     request: Request, session: DbSession, principal: Annotated[Principal, Depends(requires(Perm.signed_in))]
 ) -> Response:
-    user = principal.require_user()
-    pending = account_service.pending_documents(session, user)
-    return render(
-        request,
-        "account/settings.html",
-        {"pending": [current(k, user.language) for k in pending], "min_password": MIN_PASSWORD_LENGTH},
-    )
+    return _account_page(request, session, principal)
+
+
+@router.post("/account/profile")
+def update_profile(request: Request, form: Form, session: DbSession, principal: Participant) -> Response:
+    data = fields(form)
+    values = {"display_name": data.get("display_name", ""), "bio": data.get("bio", "")}
+    try:
+        with session.begin_nested():
+            account_service.update_profile(
+                session, principal.require_user(), values["display_name"], values["bio"]
+            )
+    except AppError as exc:
+        return _account_page(
+            request,
+            session,
+            principal,
+            section="profile",
+            problems=form_problems(exc),
+            values=values,
+            status=exc.status_code,
+        )
+    return redirect("/account", PROFILE_SAVED)
 
 
 @router.post("/account/password")
@@ -203,15 +262,13 @@ def change_password(
                 session, user, data.get("current_password", ""), data.get("new_password", "")
             )
     except AppError as exc:
-        return render(
+        return _account_page(
             request,
-            "account/settings.html",
-            {
-                "problems": [i18n.gettext(exc.message, n=MIN_PASSWORD_LENGTH)],
-                "pending": [],
-                "min_password": MIN_PASSWORD_LENGTH,
-            },
-            status_code=exc.status_code,
+            session,
+            principal,
+            section="password",
+            problems=[i18n.gettext(exc.message, n=MIN_PASSWORD_LENGTH)],
+            status=exc.status_code,
         )
     # This session stays: change_password ended every session, so start a fresh one for this browser.
     token, _row = account_service.start_session(session, user)
@@ -231,5 +288,51 @@ def accept_documents(
     accepted = {
         kind.value: data[f"accept_{kind}"] for kind in REQUIRED_AT_REGISTRATION if data.get(f"accept_{kind}")
     }
-    account_service.accept_documents(session, principal.require_user(), accepted)
+    user = principal.require_user()
+    if not account_service.pending_documents(session, user):
+        return redirect("/account")  # nothing to accept (a form sent twice)
+    done = account_service.accept_documents(session, user, accepted)
+    if not done:
+        # Nothing ticked (or an outdated version): say so instead of thanking for an acceptance.
+        return _account_page(
+            request,
+            session,
+            principal,
+            section="documents",
+            problems=[i18n.gettext("Tick the box next to each document you accept, then choose Accept.")],
+            status=422,
+        )
     return redirect("/account", DOCUMENTS_ACCEPTED)
+
+
+def _may_delete_self(user: User) -> bool:
+    """Whether the page offers the delete form: people, not staff (an administrator closes those)."""
+    return not (user.is_staff or user.is_external)
+
+
+def _delete_page(
+    request: Request, principal: Principal, problems: list[str] | None = None, status: int = 200
+) -> Response:
+    user = principal.require_user()
+    context = {"may_delete": _may_delete_self(user), "problems": problems or []}
+    return render(request, "account/delete.html", context, status_code=status)
+
+
+@router.get("/account/delete")
+def delete_page(
+    request: Request, principal: Annotated[Principal, Depends(requires(Perm.signed_in))]
+) -> Response:
+    return _delete_page(request, principal)
+
+
+@router.post("/account/delete")
+def delete_account(request: Request, form: Form, session: DbSession, principal: Participant) -> Response:
+    data = fields(form)
+    try:
+        with session.begin_nested():
+            account_service.delete_account(session, principal.require_user(), data.get("password", ""))
+    except AppError as exc:
+        return _delete_page(request, principal, form_problems(exc), status=exc.status_code)
+    response = redirect("/", ACCOUNT_DELETED)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from senim.account.policy import Perm
 from senim.audit.repository import AuditFilter, search
+from senim.console.views import console_sections
 from senim.web.auth import DbSession, Principal, requires
 from senim.web.i18n import display_tz
 from senim.web.templating import render
@@ -51,4 +52,5 @@ def audit_log(
         limit=100,
     )
     records = search(session, f)
-    return render(request, "audit/log.html", {"records": records, "filters": q})
+    sections = console_sections(principal.role, request.url.path)
+    return render(request, "audit/log.html", {"records": records, "filters": q, "console_sections": sections})

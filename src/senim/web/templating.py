@@ -46,6 +46,7 @@ ENV = build_environment()
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
+    from senim.account.service import account_service
     from senim.web.auth import csrf_token_for
 
     principal = getattr(request.state, "principal", None)
@@ -60,6 +61,8 @@ def render(
         "csrf_token": csrf_token_for(request, principal),
         "lang": i18n.locale_var.get(),
         "flash": FLASHES.get(request.query_params.get("msg") or ""),
+        # A new version of a document to accept: a banner on every page (LAW-08, LAW-73).
+        "pending_documents": account_service.documents_to_accept(principal.user),
     }
     ctx.update(context or {})
     html = ENV.get_template(template).render(ctx)
