@@ -9,6 +9,7 @@ nothing. Secrets (a new API token, a webhook signing secret) are shown once, on 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from senim.account.policy import TOKEN_SCOPES, Perm, has_perm
 from senim.account.service import account_service
+from senim.audit import Actor
 from senim.console import repository
 from senim.console.repository import JobView, UserFilter
 from senim.console.service import (
@@ -612,13 +614,18 @@ def job_page(job_id: uuid.UUID, request: Request, session: DbSession, principal:
     return _job_page(request, principal, jobs_service.get(session, job_id))
 
 
-@router.post("/console/jobs/{job_id}/retry")
-def retry_job_submit(
-    job_id: uuid.UUID, request: Request, session: DbSession, principal: JobsManager
+def _act_on_job(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    job_id: uuid.UUID,
+    action: Callable[[Session, Actor, uuid.UUID], object],
+    flash: str,
 ) -> Response:
+    """Retry or cancel through the jobs service (it audits); a refusal shows the job with the reason."""
     try:
         with session.begin_nested():
-            jobs_service.retry(session, principal.actor, job_id)
+            action(session, principal.actor, job_id)
     except AppError as exc:
         if exc.status_code == 404:
             raise
@@ -629,24 +636,18 @@ def retry_job_submit(
             problems=form_problems(exc),
             status=exc.status_code,
         )
-    return redirect(f"/console/jobs/{job_id}", JOB_RETRIED)
+    return redirect(f"/console/jobs/{job_id}", flash)
+
+
+@router.post("/console/jobs/{job_id}/retry")
+def retry_job_submit(
+    job_id: uuid.UUID, request: Request, session: DbSession, principal: JobsManager
+) -> Response:
+    return _act_on_job(request, session, principal, job_id, jobs_service.retry, JOB_RETRIED)
 
 
 @router.post("/console/jobs/{job_id}/cancel")
 def cancel_job_submit(
     job_id: uuid.UUID, request: Request, session: DbSession, principal: JobsManager
 ) -> Response:
-    try:
-        with session.begin_nested():
-            jobs_service.cancel(session, principal.actor, job_id)
-    except AppError as exc:
-        if exc.status_code == 404:
-            raise
-        return _job_page(
-            request,
-            principal,
-            jobs_service.get(session, job_id),
-            problems=form_problems(exc),
-            status=exc.status_code,
-        )
-    return redirect(f"/console/jobs/{job_id}", JOB_CANCELLED)
+    return _act_on_job(request, session, principal, job_id, jobs_service.cancel, JOB_CANCELLED)
