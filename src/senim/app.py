@@ -36,6 +36,7 @@ DOMAINS = [
     "jobs",
     "console",
     "about",
+    "taxonomy",
 ]
 
 

@@ -96,6 +96,8 @@ ROUTES: dict[tuple[str, str], Perm] = {
     ("POST", "/api/v1/posts/{post_id}/comments"): Perm.participate,
     ("DELETE", "/api/v1/session"): Perm.signed_in,
     ("POST", "/api/v1/session"): Perm.anonymous,
+    ("GET", "/api/v1/taxonomy"): Perm.public,
+    ("GET", "/api/v1/taxonomy/versions"): Perm.public,
     ("GET", "/api/v1/tokens"): Perm.tokens_manage,
     ("POST", "/api/v1/tokens"): Perm.tokens_manage,
     ("DELETE", "/api/v1/tokens/{token_id}"): Perm.tokens_manage,
