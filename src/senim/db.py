@@ -45,31 +45,49 @@ def _sqlite_begin_immediate(conn: Any) -> None:
 
 
 class _SqliteWriterLock:
-    """In one process, SQLite writers queue on a lock taken at BEGIN and released at COMMIT/ROLLBACK,
-    instead of on SQLite's busy handler, which sleeps up to 100 ms a try under contention. Taken at the
-    first statement, not when a session opens, so a request still reading its body holds nothing."""
+    """In one process, SQLite writers queue on a lock instead of on SQLite's busy handler, which sleeps
+    up to 100 ms a try under contention.
+
+    Taken at BEGIN (the first statement, not when a session opens, so a request still reading its body
+    holds nothing) and released when the connection goes back to the pool or is invalidated — after
+    COMMIT or ROLLBACK has completed, and whatever happened to the transaction. The flag lives on the
+    pool's connection record, which those pool events receive even when the connection is broken.
+    """
 
     KEY = "senim_writer_lock"
+    TIMEOUT_SECONDS = 60.0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()  # not an RLock: a request's session may end on another pool thread
 
+    @property
+    def held(self) -> bool:
+        return self._lock.locked()
+
     def begin(self, conn: Any) -> None:
-        self._lock.acquire()
+        if not self._lock.acquire(timeout=self.TIMEOUT_SECONDS):
+            raise TimeoutError("the database is busy: no write lock within 60 s")
+        record = conn.connection._connection_record
+        record.info[self.KEY] = True
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
-            self._lock.release()
+            self.on_return(None, record)
             raise
-        conn.info[self.KEY] = True
 
-    def end(self, conn: Any) -> None:
-        if conn.info.pop(self.KEY, False):
+    def on_return(self, _dbapi_connection: Any, record: Any, *_args: Any) -> None:
+        """Pool ``checkin`` and ``invalidate``: release if this connection's transaction holds the lock."""
+        if record is not None and record.info.pop(self.KEY, False):
             self._lock.release()
 
 
 def make_engine(
-    url: str, *, echo: bool = False, write: bool = True, autocommit: bool = False, writer_lock: bool = False
+    url: str,
+    *,
+    echo: bool = False,
+    write: bool = True,
+    autocommit: bool = False,
+    writer_lock: _SqliteWriterLock | None = None,
 ) -> Engine:
     """An engine; on SQLite, ``write`` engines take the write lock at BEGIN (and, with ``writer_lock``,
     an in-process lock first), others read a snapshot, and ``autocommit`` ones (tests' checking
@@ -86,11 +104,10 @@ def make_engine(
             poolclass=NullPool,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        if write and writer_lock:
-            lock = _SqliteWriterLock()
-            event.listen(engine, "begin", lock.begin)
-            event.listen(engine, "commit", lock.end)
-            event.listen(engine, "rollback", lock.end)
+        if write and writer_lock is not None:
+            event.listen(engine, "begin", writer_lock.begin)
+            event.listen(engine.pool, "checkin", writer_lock.on_return)
+            event.listen(engine.pool, "invalidate", writer_lock.on_return)
         elif not autocommit:
             event.listen(engine, "begin", _sqlite_begin_immediate if write else _sqlite_begin_deferred)
         return engine
@@ -108,7 +125,8 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = normalise_url(url)
-        self.engine = make_engine(self.url, echo=echo, writer_lock=True)
+        self.writer_lock = _SqliteWriterLock()
+        self.engine = make_engine(self.url, echo=echo, writer_lock=self.writer_lock)
         self.read_engine = (
             make_engine(self.url, echo=echo, write=False) if self.is_sqlite_url else self.engine
         )

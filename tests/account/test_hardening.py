@@ -11,7 +11,7 @@ from senim.account.service import account_service
 from senim.audit import Actor
 from senim.config import Settings
 from senim.errors import Invalid
-from senim.models import ApiToken, LoginAttempt, Role, User, UserSession
+from senim.models import AccountStatus, ApiToken, LoginAttempt, Role, User, UserSession
 from tests.fixtures.builders import PASSWORD, accepted_documents, login, make_user
 
 
@@ -114,3 +114,26 @@ def test_api_password_change_keeps_this_client_signed_in(client: TestClient, ses
     assert client.get("/api/v1/me").status_code == 200
     email_ok = make_user(session, email="Aigerim@Example.KZ")
     assert email_ok.email == "Aigerim@example.kz"
+
+
+def test_deleted_accounts_stay_deleted_and_suspension_ends_access(
+    client: TestClient, session: Session
+) -> None:
+    admin = make_user(session, role=Role.administrator)
+    person = make_user(session)
+    session.commit()
+    other = TestClient(client.app)
+    login(other, person)
+    login(client, admin)
+    assert client.patch(f"/api/v1/users/{person.id}", json={"status": "deleted"}).status_code == 422
+    assert client.patch(f"/api/v1/users/{person.id}", json={"status": "suspended"}).status_code == 200
+    assert other.get("/api/v1/me").status_code == 401
+    assert client.patch(f"/api/v1/users/{person.id}", json={"status": "active"}).status_code == 200
+    assert other.get("/api/v1/me").status_code == 401  # the old session does not come back
+    with Session(session.get_bind()) as s:
+        gone = make_user(s)
+        gone.status = AccountStatus.deleted
+        s.commit()
+        gone_id = gone.id
+    assert client.patch(f"/api/v1/users/{gone_id}", json={"status": "active"}).status_code == 409
+    assert client.patch(f"/api/v1/users/{gone_id}", json={"role": "moderator"}).status_code == 409

@@ -25,7 +25,7 @@ from senim.community.service import community_service
 from senim.config import Mode, Settings, get_settings
 from senim.content.policy import GONE
 from senim.content.service import content_service
-from senim.errors import Forbidden, Invalid, NotFound
+from senim.errors import Conflict, Forbidden, Invalid, NotFound
 from senim.kit.clock import utcnow
 from senim.kit.secrets import digest, new_token
 from senim.models import (
@@ -68,6 +68,11 @@ def _valid_email(address: str | None, *, strict: bool = True) -> str | None:
 def _has_hidden_characters(text: str, *, allowed: str = "") -> bool:
     """Whether ``text`` has control characters (except ``allowed``) or direction overrides."""
     return any((unicodedata.category(c) == "Cc" and c not in allowed) or c in _BIDI_CONTROLS for c in text)
+
+
+def _refuse_if_deleted(user: User) -> None:
+    if user.status == AccountStatus.deleted:
+        raise Conflict("This account was deleted by its holder and cannot be changed.")
 
 
 def _insert_user(session: Session, user: User) -> None:
@@ -527,6 +532,7 @@ class AccountService:
     def set_role(self, session: Session, actor: Actor, user: User, role: Role) -> None:
         if actor.id == user.id:
             raise Forbidden("You cannot change your own role.")
+        _refuse_if_deleted(user)
         if role in EXTERNAL_ROLES and user.password_hash is not None:
             raise Invalid("External bodies and platforms sign in with API tokens, not passwords.")
         if user.role != role:
@@ -541,12 +547,23 @@ class AccountService:
             )
 
     def set_status(self, session: Session, actor: Actor, user: User, status: AccountStatus) -> None:
+        """Suspend or reactivate. Deleting is the person's own act (``delete_account``), which also
+        erases their personal data; a deleted account is never brought back."""
         if actor.id == user.id:
             raise Forbidden("You cannot change your own account status.")
+        _refuse_if_deleted(user)
+        if status == AccountStatus.deleted:
+            raise Invalid("Only the account holder deletes an account; staff can suspend it.")
         if user.status != status:
             old, user.status = user.status, status
+            # A suspension ends every session and token, so reactivating does not revive stolen ones.
+            ended = self._end_access(session, user) if status == AccountStatus.suspended else {}
             audit.record(
-                session, actor=actor, tag="user:set_status", target=user, data={"from": old, "to": status}
+                session,
+                actor=actor,
+                tag="user:set_status",
+                target=user,
+                data={"from": old, "to": status, **ended},
             )
 
     def issue_token(

@@ -73,6 +73,8 @@ class SenimMiddleware:
                 headers.setdefault("x-frame-options", "DENY")
                 headers.setdefault("content-security-policy", CSP)
                 headers.setdefault("content-language", i18n.locale_var.get())
+                if self.secure_cookies:  # production is served over HTTPS only
+                    headers.setdefault("strict-transport-security", "max-age=31536000; includeSubDomains")
                 new_csrf = state.get("new_csrf")
                 if new_csrf:
                     secure = "; Secure" if self.secure_cookies else ""
