@@ -12,21 +12,56 @@ from senim.models.account import (
 from senim.models.audit import AuditHead, AuditRecord
 from senim.models.base import Base
 from senim.models.community import Community, CommunityMember, CommunityStatus, MemberRole
+from senim.models.complaint import (
+    Complaint,
+    ComplaintEvidence,
+    ComplaintOutcome,
+    ComplaintRuleSet,
+    ComplaintStatus,
+)
 from senim.models.content import ContentItem, ItemKind, ItemStatus, Media
 from senim.models.feed import HiddenItem, HiddenKind
 from senim.models.job import Job, JobSchedule, JobStatus, Priority
+from senim.models.moderation import (
+    Appeal,
+    AppealOutcome,
+    AppealStatus,
+    CaseEvent,
+    CaseKind,
+    CaseStatus,
+    Decision,
+    DecisionStatus,
+    ModerationCase,
+    Statement,
+    StatementKind,
+    Strike,
+    StrikeKind,
+)
 from senim.models.notification import Notification, WebhookEndpoint
 
 __all__ = [
     "AccountStatus",
     "ApiToken",
+    "Appeal",
+    "AppealOutcome",
+    "AppealStatus",
     "AuditHead",
     "AuditRecord",
     "Base",
+    "CaseEvent",
+    "CaseKind",
+    "CaseStatus",
     "Community",
     "CommunityMember",
     "CommunityStatus",
+    "Complaint",
+    "ComplaintEvidence",
+    "ComplaintOutcome",
+    "ComplaintRuleSet",
+    "ComplaintStatus",
     "ContentItem",
+    "Decision",
+    "DecisionStatus",
     "DocumentAcceptance",
     "HiddenItem",
     "HiddenKind",
@@ -38,9 +73,14 @@ __all__ = [
     "LoginAttempt",
     "Media",
     "MemberRole",
+    "ModerationCase",
     "Notification",
     "Priority",
     "Role",
+    "Statement",
+    "StatementKind",
+    "Strike",
+    "StrikeKind",
     "User",
     "UserSession",
     "WebhookEndpoint",

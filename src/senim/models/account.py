@@ -68,6 +68,10 @@ class User(IdMixin, CreatedMixin, Base):
     platform_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     external_id: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Languages a staff member reads (moderation routing, LAW-09a), e.g. ["kk", "ru"].
+    languages: Mapped[list[Any]] = mapped_column(default=list)
+    suspended_until: Mapped[datetime | None]  # a suspension for a time; None with status suspended: permanent
+    complaints_blocked_until: Mapped[datetime | None]  # after manifestly unfounded complaints
 
     @property
     def is_minor(self) -> bool:

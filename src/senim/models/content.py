@@ -22,6 +22,7 @@ class ItemStatus(StrEnum):
     visible = "visible"
     hidden = "hidden"  # hidden pending review or by a decision; the author still sees it
     removed = "removed"  # removed by a decision
+    restricted = "restricted"  # made unavailable in Kazakhstan by a decision or an order
     deleted = "deleted"  # deleted by its author
 
 
@@ -43,6 +44,9 @@ class ContentItem(IdMixin, CreatedMixin, Base):
     external_url: Mapped[str | None] = mapped_column(String(2000))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None]
+    age_sign: Mapped[str | None] = mapped_column(String(4))  # 6-, 6+, 12+, 14+, 16+, 18+ (LAW-83)
+    label: Mapped[str | None] = mapped_column(String(32))  # moderation.policy.LABELS key
+    demoted: Mapped[bool] = mapped_column(default=False)  # left out of the all-posts feed
 
 
 class Media(IdMixin, CreatedMixin, Base):

@@ -1,0 +1,858 @@
+"""foundation
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-28 13:47:33.852583
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+import senim.models.base
+
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+
+    op.create_table(
+        "audit_head",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_head")),
+    )
+    op.create_table(
+        "audit_record",
+        sa.Column(
+            "seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=False, nullable=False
+        ),
+        sa.Column("at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("actor_id", sa.Uuid(), nullable=True),
+        sa.Column("actor_label", sa.String(length=120), nullable=False),
+        sa.Column("tag", sa.String(length=80), nullable=False),
+        sa.Column("target_type", sa.String(length=40), nullable=True),
+        sa.Column("target_id", sa.String(length=64), nullable=True),
+        sa.Column(
+            "data",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("request_id", sa.String(length=64), nullable=True),
+        sa.Column("prev_hash", sa.String(length=64), nullable=False),
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_audit_record")),
+    )
+    with op.batch_alter_table("audit_record", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_audit_record_actor_id"), ["actor_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_record_at"), ["at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_record_tag"), ["tag"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_record_target_id"), ["target_id"], unique=False)
+
+    op.create_table(
+        "job",
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column(
+            "payload",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("priority", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("run_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("max_attempts", sa.Integer(), nullable=False),
+        sa.Column("idempotency_key", sa.String(length=200), nullable=False),
+        sa.Column("locked_by", sa.String(length=120), nullable=True),
+        sa.Column("locked_until", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("finished_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("request_id", sa.String(length=64), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_job")),
+        sa.UniqueConstraint("idempotency_key", name=op.f("uq_job_idempotency_key")),
+    )
+    with op.batch_alter_table("job", schema=None) as batch_op:
+        batch_op.create_index("ix_job_claim", ["status", "priority", "run_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_job_name"), ["name"], unique=False)
+
+    op.create_table(
+        "job_schedule",
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column("interval_seconds", sa.Integer(), nullable=False),
+        sa.Column("next_run_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_job_schedule")),
+    )
+    op.create_table(
+        "login_attempt",
+        sa.Column("key_digest", sa.String(length=64), nullable=False),
+        sa.Column("succeeded", sa.Boolean(), nullable=False),
+        sa.Column("at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_attempt")),
+    )
+    with op.batch_alter_table("login_attempt", schema=None) as batch_op:
+        batch_op.create_index("ix_login_attempt_key_at", ["key_digest", "at"], unique=False)
+
+    op.create_table(
+        "user_account",
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("display_name", sa.String(length=120), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=True),
+        sa.Column("password_hash", sa.String(length=255), nullable=True),
+        sa.Column("role", sa.String(length=32), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("bio", sa.Text(), nullable=False),
+        sa.Column("date_of_birth", sa.Date(), nullable=True),
+        sa.Column("adult_from", sa.Date(), nullable=True),
+        sa.Column("platform_id", sa.Uuid(), nullable=True),
+        sa.Column("external_id", sa.String(length=200), nullable=True),
+        sa.Column("updated_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "languages",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("suspended_until", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("complaints_blocked_until", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["platform_id"], ["user_account.id"], name=op.f("fk_user_account_platform_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_user_account")),
+        sa.UniqueConstraint(
+            "platform_id", "external_id", name=op.f("uq_user_account_platform_id_external_id")
+        ),
+        sa.UniqueConstraint("username", name=op.f("uq_user_account_username")),
+    )
+    op.create_table(
+        "api_token",
+        sa.Column("principal_id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("token_digest", sa.String(length=64), nullable=False),
+        sa.Column("prefix", sa.String(length=16), nullable=False),
+        sa.Column(
+            "scopes",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.Column("expires_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_used_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["user_account.id"], name=op.f("fk_api_token_created_by_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["principal_id"], ["user_account.id"], name=op.f("fk_api_token_principal_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_token")),
+        sa.UniqueConstraint("token_digest", name=op.f("uq_api_token_token_digest")),
+    )
+    with op.batch_alter_table("api_token", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_api_token_principal_id"), ["principal_id"], unique=False)
+
+    op.create_table(
+        "community",
+        sa.Column("slug", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=False),
+        sa.Column("platform_id", sa.Uuid(), nullable=True),
+        sa.Column("external_id", sa.String(length=200), nullable=True),
+        sa.Column("updated_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["user_account.id"], name=op.f("fk_community_created_by_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["platform_id"], ["user_account.id"], name=op.f("fk_community_platform_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_community")),
+        sa.UniqueConstraint("platform_id", "external_id", name=op.f("uq_community_platform_id_external_id")),
+        sa.UniqueConstraint("slug", name=op.f("uq_community_slug")),
+    )
+    op.create_table(
+        "complaint_rule_set",
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column(
+            "rules",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_complaint_rule_set_created_by_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_complaint_rule_set")),
+        sa.UniqueConstraint("version", name=op.f("uq_complaint_rule_set_version")),
+    )
+    op.create_table(
+        "document_acceptance",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("version", sa.String(length=32), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("text_sha256", sa.String(length=64), nullable=False),
+        sa.Column("accepted_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_document_acceptance_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_document_acceptance")),
+    )
+    with op.batch_alter_table("document_acceptance", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_document_acceptance_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "hidden_item",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("target_type", sa.String(length=16), nullable=False),
+        sa.Column("target_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_hidden_item_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_hidden_item")),
+        sa.UniqueConstraint(
+            "user_id", "target_type", "target_id", name=op.f("uq_hidden_item_user_id_target_type_target_id")
+        ),
+    )
+    with op.batch_alter_table("hidden_item", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_hidden_item_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "notification",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=255), nullable=False),
+        sa.Column(
+            "params",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("link", sa.String(length=500), nullable=True),
+        sa.Column("read_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_notification_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification")),
+    )
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.create_index("ix_notification_user_created", ["user_id", "created_at"], unique=False)
+
+    op.create_table(
+        "user_session",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("token_digest", sa.String(length=64), nullable=False),
+        sa.Column("csrf_token", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_user_session_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_user_session")),
+        sa.UniqueConstraint("token_digest", name=op.f("uq_user_session_token_digest")),
+    )
+    with op.batch_alter_table("user_session", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_user_session_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "webhook_endpoint",
+        sa.Column("principal_id", sa.Uuid(), nullable=False),
+        sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("secret", sa.String(length=128), nullable=False),
+        sa.Column(
+            "events",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["principal_id"], ["user_account.id"], name=op.f("fk_webhook_endpoint_principal_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_endpoint")),
+    )
+    with op.batch_alter_table("webhook_endpoint", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_webhook_endpoint_principal_id"), ["principal_id"], unique=False)
+
+    op.create_table(
+        "community_member",
+        sa.Column("community_id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("role", sa.String(length=16), nullable=False),
+        sa.Column("joined_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["community.id"],
+            name=op.f("fk_community_member_community_id_community"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_community_member_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_community_member")),
+        sa.UniqueConstraint("community_id", "user_id", name=op.f("uq_community_member_community_id_user_id")),
+    )
+    with op.batch_alter_table("community_member", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_community_member_community_id"), ["community_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_community_member_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "content_item",
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("author_id", sa.Uuid(), nullable=False),
+        sa.Column("community_id", sa.Uuid(), nullable=True),
+        sa.Column("parent_id", sa.Uuid(), nullable=True),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("platform_id", sa.Uuid(), nullable=True),
+        sa.Column("external_id", sa.String(length=200), nullable=True),
+        sa.Column("external_url", sa.String(length=2000), nullable=True),
+        sa.Column("updated_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deleted_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("age_sign", sa.String(length=4), nullable=True),
+        sa.Column("label", sa.String(length=32), nullable=True),
+        sa.Column("demoted", sa.Boolean(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["author_id"], ["user_account.id"], name=op.f("fk_content_item_author_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["community_id"], ["community.id"], name=op.f("fk_content_item_community_id_community")
+        ),
+        sa.ForeignKeyConstraint(
+            ["parent_id"], ["content_item.id"], name=op.f("fk_content_item_parent_id_content_item")
+        ),
+        sa.ForeignKeyConstraint(
+            ["platform_id"], ["user_account.id"], name=op.f("fk_content_item_platform_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_content_item")),
+        sa.UniqueConstraint(
+            "platform_id", "external_id", name=op.f("uq_content_item_platform_id_external_id")
+        ),
+    )
+    with op.batch_alter_table("content_item", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_content_item_author_id"), ["author_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_content_item_community_id"), ["community_id"], unique=False)
+        batch_op.create_index("ix_content_item_feed", ["kind", "status", "created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_content_item_parent_id"), ["parent_id"], unique=False)
+
+    op.create_table(
+        "media",
+        sa.Column("owner_id", sa.Uuid(), nullable=False),
+        sa.Column("item_id", sa.Uuid(), nullable=True),
+        sa.Column("content_type", sa.String(length=32), nullable=False),
+        sa.Column("width", sa.Integer(), nullable=False),
+        sa.Column("height", sa.Integer(), nullable=False),
+        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("storage_key", sa.String(length=200), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["item_id"], ["content_item.id"], name=op.f("fk_media_item_id_content_item")),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["user_account.id"], name=op.f("fk_media_owner_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_media")),
+        sa.UniqueConstraint("storage_key", name=op.f("uq_media_storage_key")),
+    )
+    with op.batch_alter_table("media", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_media_item_id"), ["item_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_media_owner_id"), ["owner_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_media_sha256"), ["sha256"], unique=False)
+
+    op.create_table(
+        "moderation_case",
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("open_key", sa.String(length=80), nullable=True),
+        sa.Column("subject", sa.String(length=32), nullable=False),
+        sa.Column("item_id", sa.Uuid(), nullable=True),
+        sa.Column("account_id", sa.Uuid(), nullable=True),
+        sa.Column("community_id", sa.Uuid(), nullable=True),
+        sa.Column("source", sa.String(length=32), nullable=False),
+        sa.Column("queue", sa.String(length=64), nullable=False),
+        sa.Column("priority", sa.Integer(), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=True),
+        sa.Column("opened_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("due_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("warn_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("warned_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("breached_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("escalated_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("assignee_id", sa.Uuid(), nullable=True),
+        sa.Column("claimed_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("excluded_moderator_id", sa.Uuid(), nullable=True),
+        sa.Column("interim_hidden", sa.Boolean(), nullable=False),
+        sa.Column("closed_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["user_account.id"], name=op.f("fk_moderation_case_account_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["assignee_id"], ["user_account.id"], name=op.f("fk_moderation_case_assignee_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["community_id"], ["community.id"], name=op.f("fk_moderation_case_community_id_community")
+        ),
+        sa.ForeignKeyConstraint(
+            ["excluded_moderator_id"],
+            ["user_account.id"],
+            name=op.f("fk_moderation_case_excluded_moderator_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["content_item.id"], name=op.f("fk_moderation_case_item_id_content_item")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_case")),
+        sa.UniqueConstraint("open_key", name=op.f("uq_moderation_case_open_key")),
+    )
+    with op.batch_alter_table("moderation_case", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_moderation_case_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_moderation_case_assignee_id"), ["assignee_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_moderation_case_community_id"), ["community_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_moderation_case_item_id"), ["item_id"], unique=False)
+        batch_op.create_index(
+            "ix_moderation_case_queue", ["status", "queue", "priority", "due_at"], unique=False
+        )
+
+    op.create_table(
+        "case_event",
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("actor_id", sa.Uuid(), nullable=True),
+        sa.Column(
+            "data",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["user_account.id"], name=op.f("fk_case_event_actor_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["moderation_case.id"], name=op.f("fk_case_event_case_id_moderation_case")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_event")),
+    )
+    with op.batch_alter_table("case_event", schema=None) as batch_op:
+        batch_op.create_index("ix_case_event_case_at", ["case_id", "at"], unique=False)
+
+    op.create_table(
+        "decision",
+        sa.Column("case_id", sa.Uuid(), nullable=True),
+        sa.Column("subject", sa.String(length=32), nullable=False),
+        sa.Column("item_id", sa.Uuid(), nullable=True),
+        sa.Column("account_id", sa.Uuid(), nullable=True),
+        sa.Column("community_id", sa.Uuid(), nullable=True),
+        sa.Column("affected_user_id", sa.Uuid(), nullable=True),
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("age_sign", sa.String(length=4), nullable=True),
+        sa.Column("label", sa.String(length=32), nullable=True),
+        sa.Column("restriction_until", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("ground_kind", sa.String(length=8), nullable=True),
+        sa.Column("category", sa.String(length=64), nullable=True),
+        sa.Column("taxonomy_version", sa.String(length=16), nullable=True),
+        sa.Column("legal_basis", sa.String(length=500), nullable=False),
+        sa.Column("terms_clause", sa.String(length=200), nullable=False),
+        sa.Column("facts", sa.Text(), nullable=False),
+        sa.Column("source", sa.String(length=32), nullable=False),
+        sa.Column("source_identity", sa.String(length=200), nullable=False),
+        sa.Column("automated_detection", sa.Boolean(), nullable=False),
+        sa.Column("automated_decision", sa.String(length=16), nullable=False),
+        sa.Column("decided_by_id", sa.Uuid(), nullable=True),
+        sa.Column("decided_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("content_created_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("content_language", sa.String(length=8), nullable=True),
+        sa.Column("had_images", sa.Boolean(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("appealable_until", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reversed_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("previous_status", sa.String(length=16), nullable=True),
+        sa.Column("follows_id", sa.Uuid(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["user_account.id"], name=op.f("fk_decision_account_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["affected_user_id"], ["user_account.id"], name=op.f("fk_decision_affected_user_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["moderation_case.id"], name=op.f("fk_decision_case_id_moderation_case")
+        ),
+        sa.ForeignKeyConstraint(
+            ["community_id"], ["community.id"], name=op.f("fk_decision_community_id_community")
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["user_account.id"], name=op.f("fk_decision_decided_by_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["follows_id"], ["decision.id"], name=op.f("fk_decision_follows_id_decision")
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["content_item.id"], name=op.f("fk_decision_item_id_content_item")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_decision")),
+    )
+    with op.batch_alter_table("decision", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_decision_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_decision_affected_user_id"), ["affected_user_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_decision_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_decision_community_id"), ["community_id"], unique=False)
+        batch_op.create_index("ix_decision_decided_at", ["decided_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_decision_decided_by_id"), ["decided_by_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_decision_item_id"), ["item_id"], unique=False)
+
+    op.create_table(
+        "complaint",
+        sa.Column("number", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("complainant_id", sa.Uuid(), nullable=True),
+        sa.Column("platform_id", sa.Uuid(), nullable=True),
+        sa.Column("external_reporter_id", sa.String(length=200), nullable=True),
+        sa.Column("contact_name", sa.String(length=200), nullable=True),
+        sa.Column("contact_email", sa.String(length=254), nullable=True),
+        sa.Column("verify_digest", sa.String(length=64), nullable=True),
+        sa.Column("subject", sa.String(length=32), nullable=False),
+        sa.Column("item_id", sa.Uuid(), nullable=True),
+        sa.Column("account_id", sa.Uuid(), nullable=True),
+        sa.Column("community_id", sa.Uuid(), nullable=True),
+        sa.Column("decision_id", sa.Uuid(), nullable=True),
+        sa.Column("target_ref", sa.String(length=500), nullable=False),
+        sa.Column("category", sa.String(length=64), nullable=False),
+        sa.Column("rules_version", sa.Integer(), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column(
+            "details",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("case_id", sa.Uuid(), nullable=True),
+        sa.Column("received_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("due_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answered_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("outcome", sa.String(length=16), nullable=True),
+        sa.Column("answer_decision_id", sa.Uuid(), nullable=True),
+        sa.Column("manifestly_unfounded", sa.Boolean(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["user_account.id"], name=op.f("fk_complaint_account_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["answer_decision_id"], ["decision.id"], name=op.f("fk_complaint_answer_decision_id_decision")
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["moderation_case.id"], name=op.f("fk_complaint_case_id_moderation_case")
+        ),
+        sa.ForeignKeyConstraint(
+            ["community_id"], ["community.id"], name=op.f("fk_complaint_community_id_community")
+        ),
+        sa.ForeignKeyConstraint(
+            ["complainant_id"], ["user_account.id"], name=op.f("fk_complaint_complainant_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["decision_id"], ["decision.id"], name=op.f("fk_complaint_decision_id_decision")
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["content_item.id"], name=op.f("fk_complaint_item_id_content_item")
+        ),
+        sa.ForeignKeyConstraint(
+            ["platform_id"], ["user_account.id"], name=op.f("fk_complaint_platform_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_complaint")),
+        sa.UniqueConstraint("number", name=op.f("uq_complaint_number")),
+        sa.UniqueConstraint("verify_digest", name=op.f("uq_complaint_verify_digest")),
+    )
+    with op.batch_alter_table("complaint", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_complaint_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_complaint_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_complaint_community_id"), ["community_id"], unique=False)
+        batch_op.create_index(
+            "ix_complaint_complainant_received", ["complainant_id", "received_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_complaint_decision_id"), ["decision_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_complaint_item_id"), ["item_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_complaint_platform_id"), ["platform_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_complaint_received_at"), ["received_at"], unique=False)
+
+    op.create_table(
+        "appeal",
+        sa.Column("decision_id", sa.Uuid(), nullable=False),
+        sa.Column("appellant_id", sa.Uuid(), nullable=False),
+        sa.Column("appellant_role", sa.String(length=16), nullable=False),
+        sa.Column("complaint_id", sa.Uuid(), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("case_id", sa.Uuid(), nullable=True),
+        sa.Column("received_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("due_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("outcome", sa.String(length=16), nullable=True),
+        sa.Column("decided_by_id", sa.Uuid(), nullable=True),
+        sa.Column("decided_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("new_decision_id", sa.Uuid(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["appellant_id"], ["user_account.id"], name=op.f("fk_appeal_appellant_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["moderation_case.id"], name=op.f("fk_appeal_case_id_moderation_case")
+        ),
+        sa.ForeignKeyConstraint(
+            ["complaint_id"], ["complaint.id"], name=op.f("fk_appeal_complaint_id_complaint")
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["user_account.id"], name=op.f("fk_appeal_decided_by_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["decision_id"], ["decision.id"], name=op.f("fk_appeal_decision_id_decision")
+        ),
+        sa.ForeignKeyConstraint(
+            ["new_decision_id"], ["decision.id"], name=op.f("fk_appeal_new_decision_id_decision")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_appeal")),
+    )
+    with op.batch_alter_table("appeal", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_appeal_appellant_id"), ["appellant_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_appeal_decision_id"), ["decision_id"], unique=False)
+
+    op.create_table(
+        "complaint_evidence",
+        sa.Column("complaint_id", sa.Uuid(), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("content_type", sa.String(length=64), nullable=False),
+        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("storage_key", sa.String(length=200), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["complaint_id"], ["complaint.id"], name=op.f("fk_complaint_evidence_complaint_id_complaint")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_complaint_evidence")),
+        sa.UniqueConstraint("storage_key", name=op.f("uq_complaint_evidence_storage_key")),
+    )
+    with op.batch_alter_table("complaint_evidence", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_complaint_evidence_complaint_id"), ["complaint_id"], unique=False
+        )
+
+    op.create_table(
+        "strike",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("weight", sa.Integer(), nullable=False),
+        sa.Column("decision_id", sa.Uuid(), nullable=True),
+        sa.Column("complaint_id", sa.Uuid(), nullable=True),
+        sa.Column("removed_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["complaint_id"], ["complaint.id"], name=op.f("fk_strike_complaint_id_complaint")
+        ),
+        sa.ForeignKeyConstraint(
+            ["decision_id"], ["decision.id"], name=op.f("fk_strike_decision_id_decision")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_strike_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_strike")),
+    )
+    with op.batch_alter_table("strike", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_strike_decision_id"), ["decision_id"], unique=False)
+        batch_op.create_index("ix_strike_user_kind_created", ["user_id", "kind", "created_at"], unique=False)
+
+    op.create_table(
+        "statement",
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("decision_id", sa.Uuid(), nullable=True),
+        sa.Column("complaint_id", sa.Uuid(), nullable=True),
+        sa.Column("appeal_id", sa.Uuid(), nullable=True),
+        sa.Column("recipient_id", sa.Uuid(), nullable=True),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["appeal_id"], ["appeal.id"], name=op.f("fk_statement_appeal_id_appeal")),
+        sa.ForeignKeyConstraint(
+            ["complaint_id"], ["complaint.id"], name=op.f("fk_statement_complaint_id_complaint")
+        ),
+        sa.ForeignKeyConstraint(
+            ["decision_id"], ["decision.id"], name=op.f("fk_statement_decision_id_decision")
+        ),
+        sa.ForeignKeyConstraint(
+            ["recipient_id"], ["user_account.id"], name=op.f("fk_statement_recipient_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_statement")),
+    )
+    with op.batch_alter_table("statement", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_statement_appeal_id"), ["appeal_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_statement_complaint_id"), ["complaint_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_statement_decision_id"), ["decision_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_statement_recipient_id"), ["recipient_id"], unique=False)
+
+    # ### end Alembic commands ###
+
+
+def downgrade() -> None:
+
+    with op.batch_alter_table("statement", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_statement_recipient_id"))
+        batch_op.drop_index(batch_op.f("ix_statement_decision_id"))
+        batch_op.drop_index(batch_op.f("ix_statement_complaint_id"))
+        batch_op.drop_index(batch_op.f("ix_statement_appeal_id"))
+
+    op.drop_table("statement")
+    with op.batch_alter_table("strike", schema=None) as batch_op:
+        batch_op.drop_index("ix_strike_user_kind_created")
+        batch_op.drop_index(batch_op.f("ix_strike_decision_id"))
+
+    op.drop_table("strike")
+    with op.batch_alter_table("complaint_evidence", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_complaint_evidence_complaint_id"))
+
+    op.drop_table("complaint_evidence")
+    with op.batch_alter_table("appeal", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_appeal_decision_id"))
+        batch_op.drop_index(batch_op.f("ix_appeal_appellant_id"))
+
+    op.drop_table("appeal")
+    with op.batch_alter_table("complaint", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_complaint_received_at"))
+        batch_op.drop_index(batch_op.f("ix_complaint_platform_id"))
+        batch_op.drop_index(batch_op.f("ix_complaint_item_id"))
+        batch_op.drop_index(batch_op.f("ix_complaint_decision_id"))
+        batch_op.drop_index("ix_complaint_complainant_received")
+        batch_op.drop_index(batch_op.f("ix_complaint_community_id"))
+        batch_op.drop_index(batch_op.f("ix_complaint_case_id"))
+        batch_op.drop_index(batch_op.f("ix_complaint_account_id"))
+
+    op.drop_table("complaint")
+    with op.batch_alter_table("decision", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_decision_item_id"))
+        batch_op.drop_index(batch_op.f("ix_decision_decided_by_id"))
+        batch_op.drop_index("ix_decision_decided_at")
+        batch_op.drop_index(batch_op.f("ix_decision_community_id"))
+        batch_op.drop_index(batch_op.f("ix_decision_case_id"))
+        batch_op.drop_index(batch_op.f("ix_decision_affected_user_id"))
+        batch_op.drop_index(batch_op.f("ix_decision_account_id"))
+
+    op.drop_table("decision")
+    with op.batch_alter_table("case_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_event_case_at")
+
+    op.drop_table("case_event")
+    with op.batch_alter_table("moderation_case", schema=None) as batch_op:
+        batch_op.drop_index("ix_moderation_case_queue")
+        batch_op.drop_index(batch_op.f("ix_moderation_case_item_id"))
+        batch_op.drop_index(batch_op.f("ix_moderation_case_community_id"))
+        batch_op.drop_index(batch_op.f("ix_moderation_case_assignee_id"))
+        batch_op.drop_index(batch_op.f("ix_moderation_case_account_id"))
+
+    op.drop_table("moderation_case")
+    with op.batch_alter_table("media", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_media_sha256"))
+        batch_op.drop_index(batch_op.f("ix_media_owner_id"))
+        batch_op.drop_index(batch_op.f("ix_media_item_id"))
+
+    op.drop_table("media")
+    with op.batch_alter_table("content_item", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_content_item_parent_id"))
+        batch_op.drop_index("ix_content_item_feed")
+        batch_op.drop_index(batch_op.f("ix_content_item_community_id"))
+        batch_op.drop_index(batch_op.f("ix_content_item_author_id"))
+
+    op.drop_table("content_item")
+    with op.batch_alter_table("community_member", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_community_member_user_id"))
+        batch_op.drop_index(batch_op.f("ix_community_member_community_id"))
+
+    op.drop_table("community_member")
+    with op.batch_alter_table("webhook_endpoint", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_webhook_endpoint_principal_id"))
+
+    op.drop_table("webhook_endpoint")
+    with op.batch_alter_table("user_session", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_user_session_user_id"))
+
+    op.drop_table("user_session")
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.drop_index("ix_notification_user_created")
+
+    op.drop_table("notification")
+    with op.batch_alter_table("hidden_item", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_hidden_item_user_id"))
+
+    op.drop_table("hidden_item")
+    with op.batch_alter_table("document_acceptance", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_document_acceptance_user_id"))
+
+    op.drop_table("document_acceptance")
+    op.drop_table("complaint_rule_set")
+    op.drop_table("community")
+    with op.batch_alter_table("api_token", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_api_token_principal_id"))
+
+    op.drop_table("api_token")
+    op.drop_table("user_account")
+    with op.batch_alter_table("login_attempt", schema=None) as batch_op:
+        batch_op.drop_index("ix_login_attempt_key_at")
+
+    op.drop_table("login_attempt")
+    op.drop_table("job_schedule")
+    with op.batch_alter_table("job", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_job_name"))
+        batch_op.drop_index("ix_job_claim")
+
+    op.drop_table("job")
+    with op.batch_alter_table("audit_record", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_audit_record_target_id"))
+        batch_op.drop_index(batch_op.f("ix_audit_record_tag"))
+        batch_op.drop_index(batch_op.f("ix_audit_record_at"))
+        batch_op.drop_index(batch_op.f("ix_audit_record_actor_id"))
+
+    op.drop_table("audit_record")
+    op.drop_table("audit_head")
+    # ### end Alembic commands ###

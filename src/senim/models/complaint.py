@@ -1,0 +1,84 @@
+"""Complaints (LAW-13, 31, 32), their evidence, and the versions of the owner's complaint rules."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from senim.kit.clock import utcnow
+from senim.models.base import Base, CreatedMixin, IdMixin
+
+
+class ComplaintStatus(StrEnum):
+    unverified = "unverified"  # filed by a visitor; waits for the e-mail address to be confirmed
+    received = "received"  # acknowledged, waiting in a case
+    answered = "answered"  # the reasoned answer is given (LAW-32)
+
+
+class ComplaintOutcome(StrEnum):
+    upheld = "upheld"  # a restriction was applied
+    rejected = "rejected"  # no violation found
+    resolved = "resolved"  # nothing left to decide (the author deleted the content, a duplicate, ...)
+
+
+class ComplaintRuleSet(IdMixin, CreatedMixin, Base):
+    """One version of the owner's complaint rules (``senim.complaint.rules.RuleSet`` as JSON)."""
+
+    __tablename__ = "complaint_rule_set"
+
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    rules: Mapped[dict[str, Any]]
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class Complaint(IdMixin, Base):
+    __tablename__ = "complaint"
+    __table_args__ = (Index("ix_complaint_complainant_received", "complainant_id", "received_at"),)
+
+    number: Mapped[str] = mapped_column(String(16), unique=True)  # the tracking number people see
+    status: Mapped[ComplaintStatus] = mapped_column(String(16), default=ComplaintStatus.received)
+    complainant_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    # Filed by an integrating platform for one of its users (external id) ...
+    platform_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    external_reporter_id: Mapped[str | None] = mapped_column(String(200))
+    # ... or by a person without an account (false information about them, LAW-46): name and address.
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    verify_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    subject: Mapped[str] = mapped_column(String(32))  # moderation.policy.TargetKind
+    item_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("content_item.id"), index=True)
+    account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    community_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("community.id"), index=True)
+    decision_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("decision.id"), index=True)
+    target_ref: Mapped[str] = mapped_column(String(500), default="")  # the page or action complained of
+    category: Mapped[str] = mapped_column(String(64))
+    rules_version: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any]]  # the category's required fields (why it is false, ...)
+    language: Mapped[str] = mapped_column(String(8))  # the answer's language
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("moderation_case.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    due_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    outcome: Mapped[ComplaintOutcome | None] = mapped_column(String(16))
+    answer_decision_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("decision.id"))
+    manifestly_unfounded: Mapped[bool] = mapped_column(default=False)
+
+
+class ComplaintEvidence(IdMixin, CreatedMixin, Base):
+    """A file attached to a complaint: an image (re-encoded without metadata) or a PDF."""
+
+    __tablename__ = "complaint_evidence"
+
+    complaint_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("complaint.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
