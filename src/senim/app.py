@@ -37,6 +37,8 @@ DOMAINS = [
     "console",
     "about",
     "taxonomy",
+    "complaint",
+    "moderation",
 ]
 
 

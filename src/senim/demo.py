@@ -11,8 +11,11 @@ from senim.account.documents import REQUIRED_AT_REGISTRATION, current
 from senim.account.service import Registration, account_service
 from senim.audit import Actor
 from senim.community.service import community_service
+from senim.complaint.service import Filing, complaint_service
 from senim.content.service import content_service
 from senim.models import Role, User
+from senim.moderation.policy import TargetKind
+from senim.moderation.service import moderation_service
 
 DEMO_PASSWORD = "senim-demo-2026"  # noqa: S105 - published demo credentials, development only
 
@@ -35,6 +38,9 @@ PRINCIPALS: list[tuple[str, Role, str]] = [
     ("police", Role.law_enforcement, "Құқық қорғау органы (demo)"),
     ("partner", Role.integrating_platform, "Серіктес платформа (demo)"),
 ]
+
+# The languages each moderator reads: cases with Kazakh content go to those who read Kazakh (LAW-09a).
+STAFF_LANGUAGES = {"moderator": ["kk", "ru"], "senior": ["kk", "ru", "en"], "safety": ["kk", "ru"]}
 
 COMMUNITIES = [
     (
@@ -145,6 +151,20 @@ def load_demo(session: Session, *, only_if_empty: bool = False) -> list[tuple[st
         )
     for index, author, body in COMMENTS:
         content_service.create_comment(session, users[author], posts[index].id, body)
+    for username, languages in STAFF_LANGUAGES.items():
+        moderation_service.set_languages(session, actor, users[username], languages)
+    # One complaint waiting in the moderation queue, so the console shows the flow at once.
+    complaint_service.file(
+        session,
+        Filing(
+            subject=TargetKind.item,
+            category="terms_other",
+            description="Бұл жазба қоғамдастықтың тақырыбына сай емес деп ойлаймын (demo).",
+            target_id=posts[0].id,
+        ),
+        complainant=users["olga"],
+        language="ru",
+    )
     return [(u, r.value) for u, r, *_ in PEOPLE] + [
         (u, f"{r.value} (API token only)") for u, r, _ in PRINCIPALS
     ]

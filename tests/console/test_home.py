@@ -26,10 +26,15 @@ ALL_SECTIONS = {
     "/console/webhooks",
     "/console/jobs",
     "/console/audit",
+    "/console/complaint-rules",
 }
+MODERATION = {"/console", "/console/jobs", "/console/cases"}
 EXPECTED = {
     Role.administrator: ALL_SECTIONS,
     Role.auditor: {"/console", "/console/jobs", "/console/audit"},
+    Role.moderator: MODERATION,
+    Role.senior_moderator: MODERATION,
+    Role.safety_officer: MODERATION,
 }
 
 

@@ -23,6 +23,11 @@ class Perm(StrEnum):
     jobs_read = "jobs:read"
     jobs_manage = "jobs:manage"  # retry and cancel jobs
     platform_push = "platform:push"  # integrating platforms push accounts and content
+    complain = "complain"  # file complaints and appeals (people and integrating platforms)
+    moderate = "moderate"  # claim and decide cases, decide appeals
+    moderate_senior = "moderate:senior"  # cases escalated to senior moderators
+    cases_read = "cases:read"  # read cases, decisions and their statements (oversight)
+    complaint_rules_manage = "complaint_rules:manage"  # the owner's complaint rules
 
 
 CONSOLE = STAFF_ROLES
@@ -38,8 +43,15 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     for role in Role
 }
 ROLE_PERMS[Role.administrator] |= {Perm.users_manage, Perm.tokens_manage, Perm.audit_read, Perm.jobs_manage}
-ROLE_PERMS[Role.auditor] |= {Perm.audit_read}
-ROLE_PERMS[Role.integrating_platform] |= {Perm.platform_push}
+ROLE_PERMS[Role.auditor] |= {Perm.audit_read, Perm.cases_read}
+ROLE_PERMS[Role.integrating_platform] |= {Perm.platform_push, Perm.complain}
+for _role in PARTICIPANTS:
+    ROLE_PERMS[_role] |= {Perm.complain}
+for _role in (Role.moderator, Role.senior_moderator, Role.safety_officer):
+    ROLE_PERMS[_role] |= {Perm.moderate, Perm.cases_read}
+ROLE_PERMS[Role.senior_moderator] |= {Perm.moderate_senior}
+ROLE_PERMS[Role.legal_officer] |= {Perm.cases_read}
+ROLE_PERMS[Role.administrator] |= {Perm.cases_read, Perm.complaint_rules_manage}
 
 # Scopes an API token may carry; a token acts with its principal's permissions within its scopes.
 TOKEN_SCOPES: dict[Role, frozenset[str]] = {

@@ -77,6 +77,8 @@ SECTIONS: list[tuple[Perm, str, str]] = [
     (Perm.users_manage, "/console/users", N_("Users and roles")),
     (Perm.tokens_manage, "/console/tokens", N_("API tokens")),
     (Perm.tokens_manage, "/console/webhooks", N_("Webhook endpoints")),
+    (Perm.moderate, "/console/cases", N_("Moderation queue")),
+    (Perm.complaint_rules_manage, "/console/complaint-rules", N_("Complaint rules")),
     (Perm.jobs_read, "/console/jobs", N_("Background jobs")),
     (Perm.audit_read, "/console/audit", N_("Audit log")),
 ]
@@ -267,6 +269,8 @@ def _user_page(
             "user": user,
             "roles": list(Role),
             "is_self": principal.id == user.id,
+            "languages": i18n.LANGUAGES,
+            "language_names": i18n.LANGUAGE_NAMES,
             "problems": problems or [],
         },
         status=status,

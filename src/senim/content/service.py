@@ -265,6 +265,10 @@ class ContentService:
     # --- read ---------------------------------------------------------------------------------
     def may_view(self, viewer: User | None, item: ContentItem) -> bool:
         """Whether ``viewer`` (None: a visitor) may see ``item`` on Senim's own site."""
+        if item.age_sign == policy.ADULTS_ONLY and not (
+            policy.is_adult(viewer) or _is_staff(viewer) or _viewer_id(viewer) == item.author_id
+        ):
+            return False
         return policy.can_view(
             ItemStatus(item.status),
             author_id=item.author_id,

@@ -1,6 +1,7 @@
 """Feed queries (posts by time, visibility and the reader's own hides) and the hidden-item table.
 
-The feed query reads nothing about the reader except their ``hidden_item`` rows (LAW-35).
+The feed query reads nothing about the reader except their ``hidden_item`` rows (LAW-35) and whether they
+are a known adult (18+ content is not shown to minors and visitors).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from senim.content.policy import ADULTS_ONLY
 from senim.kit.clock import utcnow
 from senim.kit.cursor import Keyset
 from senim.models import ContentItem, HiddenItem, HiddenKind, ItemKind, ItemStatus
@@ -36,12 +38,15 @@ class FeedRepository:
         author_id: uuid.UUID | None = None,
         community_id: uuid.UUID | None = None,
         own_hidden_of: uuid.UUID | None = None,
+        adult: bool = False,
         before: Keyset | None = None,
         limit: int,
     ) -> list[ContentItem]:
         """Posts newest first, after ``before`` in that order, without what ``viewer_id`` hid.
 
         ``own_hidden_of`` adds that person's own posts that are hidden while reviewed (their own page).
+        Posts a decision marked 18+ are left out unless the reader is a known adult (``adult``); posts a
+        decision demoted are left out of the all-posts feed (still on their community and author pages).
         """
         visible: ColumnElement[bool] = ContentItem.status == ItemStatus.visible
         if own_hidden_of is not None:
@@ -52,6 +57,10 @@ class FeedRepository:
         stmt = select(ContentItem).where(
             ContentItem.kind == ItemKind.post, ContentItem.platform_id.is_(None), visible
         )
+        if not adult:
+            stmt = stmt.where(or_(ContentItem.age_sign.is_(None), ContentItem.age_sign != ADULTS_ONLY))
+        if author_id is None and community_id is None:
+            stmt = stmt.where(ContentItem.demoted.is_(False))
         if author_id is not None:
             stmt = stmt.where(ContentItem.author_id == author_id)
         if community_id is not None:

@@ -65,6 +65,7 @@ class FeedService:
             author_id=author_id,
             community_id=community_id,
             own_hidden_of=own_hidden_of,
+            adult=content_policy.is_adult(viewer),
             before=page_cursor.decode_optional(cursor),
             limit=size + 1,
         )

@@ -37,6 +37,9 @@ def build_environment() -> Environment:
     )
     env.filters["markdown"] = markdown
     env.globals.update(LANGUAGES=i18n.LANGUAGES, LANGUAGE_NAMES=i18n.LANGUAGE_NAMES)
+    from senim.moderation.policy import LABELS  # the labels a decision puts on content, shown on cards
+
+    env.globals.update(LABELS=LABELS)
     return env
 
 
