@@ -138,7 +138,7 @@ def test_a_person_without_an_account_asks_for_removal_after_confirming_their_add
     assert ack.payload == {"complaint_id": str(row.id), "kind": "received"}
     # The author is told and may answer or delete (LAW-49).
     [notice] = notices_of(session, author)
-    assert (notice.kind, notice.link) == (AUTHOR_NOTICE, f"/p/{post.id}")
+    assert (notice.kind, notice.link) == (AUTHOR_NOTICE, f"/complaints/about/{post.id}")
     assert len(email_jobs_for(session, author)) == 1
     run_due_jobs(db, settings)
     acknowledgement = mails_to(sink, EMAIL)[-1]

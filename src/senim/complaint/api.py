@@ -10,7 +10,16 @@ from sqlalchemy.orm import Session
 
 from senim.account.policy import Perm
 from senim.complaint.errors import ComplaintTargetNotFound
-from senim.complaint.schemas import ComplaintCreate, ComplaintList, ComplaintRead, RulesRead, RulesUpdate
+from senim.complaint.evidence import FormEvidence
+from senim.complaint.schemas import (
+    ComplaintCreate,
+    ComplaintList,
+    ComplaintRead,
+    EvidenceList,
+    EvidenceRead,
+    RulesRead,
+    RulesUpdate,
+)
 from senim.complaint.service import Filing, complaint_service
 from senim.models import Complaint, ContentItem, Role, User
 from senim.moderation.policy import TargetKind
@@ -105,6 +114,24 @@ def my_complaints(session: DbSession, principal: Complainer) -> ComplaintList:
 @router.get("/complaints/{number}", response_model=ComplaintRead)
 def read_complaint(number: str, session: DbSession, principal: Complainer) -> ComplaintRead:
     return complaint_read(session, complaint_service.get_for(session, principal.require_user(), number))
+
+
+@router.post("/complaints/{number}/evidence", response_model=EvidenceList, status_code=201)
+def add_evidence(
+    number: str, request: Request, evidence: FormEvidence, session: DbSession, principal: Complainer
+) -> EvidenceList:
+    """Attach evidence files (multipart field ``evidence``, images or PDF, at most 5 per complaint)."""
+    rows = complaint_service.add_evidence(
+        session, principal.require_user(), number, evidence.get(), settings=request.app.state.settings
+    )
+    return EvidenceList(
+        items=[
+            EvidenceRead(
+                filename=r.filename, content_type=r.content_type, size_bytes=r.size_bytes, sha256=r.sha256
+            )
+            for r in rows
+        ]
+    )
 
 
 @router.get("/complaint-rules", response_model=RulesRead)

@@ -1,6 +1,6 @@
 """Complaint errors; messages are catalog ids rendered in the reader's language."""
 
-from senim.errors import Forbidden, Invalid, NotFound
+from senim.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 class ComplaintInvalid(Invalid):
@@ -25,3 +25,7 @@ class RulesInvalid(Invalid):
 
 class VerificationFailed(NotFound):
     code = "complaint_verification_failed"
+
+
+class RulesConflict(Conflict):
+    code = "complaint_rules_conflict"

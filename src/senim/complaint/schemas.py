@@ -63,3 +63,14 @@ class RulesRead(BaseModel):
 class RulesUpdate(BaseModel):
     rules: dict[str, Any]
     note: str = Field(default="", max_length=500)
+
+
+class EvidenceRead(BaseModel):
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
+class EvidenceList(BaseModel):
+    items: list[EvidenceRead]

@@ -12,8 +12,11 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import String, cast, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from senim import audit
@@ -27,10 +30,11 @@ from senim.complaint.errors import (
     ComplaintNotFound,
     ComplaintsBlocked,
     ComplaintTargetNotFound,
+    RulesConflict,
     RulesInvalid,
     VerificationFailed,
 )
-from senim.complaint.evidence import PreparedEvidence, storage_key
+from senim.complaint.evidence import MAX_FILES, PreparedEvidence, storage_key
 from senim.complaint.rules import CategoryRule, RuleSet
 from senim.config import Settings, get_settings
 from senim.content import media as media_files
@@ -146,13 +150,31 @@ class ComplaintService:
         first time they are used, so a complaint's rule version can always be read back."""
         version, current = self.current_rules(session)
         if session.scalar(select(func.count()).select_from(ComplaintRuleSet)) == 0:
-            session.add(
-                ComplaintRuleSet(
-                    id=uuid.uuid4(), version=1, rules=current.model_dump(mode="json"), note="defaults"
-                )
-            )
-            session.flush()
+            # Two first complaints at once on PostgreSQL: the second insert does nothing.
+            self._insert_version(session, 1, current.model_dump(mode="json"), note="defaults", by=None)
         return version
+
+    def _insert_version(
+        self, session: Session, version: int, rules: dict[str, Any], *, note: str, by: uuid.UUID | None
+    ) -> ComplaintRuleSet | None:
+        """Insert a rules version unless that number exists already (then None: someone saved first)."""
+        dialect_insert = (
+            postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
+        inserted = session.scalar(
+            dialect_insert(ComplaintRuleSet)
+            .values(
+                id=uuid.uuid4(),
+                version=version,
+                rules=rules,
+                note=note,
+                created_by_id=by,
+                created_at=utcnow(),
+            )
+            .on_conflict_do_nothing(index_elements=["version"])
+            .returning(ComplaintRuleSet.id)
+        )
+        return None if inserted is None else session.get(ComplaintRuleSet, inserted)
 
     def save_rules(self, session: Session, actor: Actor, data: object, note: str = "") -> ComplaintRuleSet:
         """Store a new version of the rules (refused with every problem, "path: message", if invalid)."""
@@ -162,15 +184,13 @@ class ComplaintService:
         ruleset = RuleSet.model_validate(data)
         self._stored_version(session)
         latest = session.scalar(select(func.max(ComplaintRuleSet.version))) or 0
-        row = ComplaintRuleSet(
-            id=uuid.uuid4(),
-            version=latest + 1,
-            rules=ruleset.model_dump(mode="json"),
-            note=note.strip()[:500],
-            created_by_id=actor.id,
+        row = self._insert_version(
+            session, latest + 1, ruleset.model_dump(mode="json"), note=note.strip()[:500], by=actor.id
         )
-        session.add(row)
-        session.flush()
+        if row is None:
+            raise RulesConflict(
+                "Someone saved the complaint rules at the same time. Reload them and try again."
+            )
         audit.record(
             session,
             actor=actor,
@@ -344,6 +364,35 @@ class ComplaintService:
             self._receive(session, complaint, rule, target, actor, base_url=base_url)
         return complaint, token
 
+    def add_evidence(
+        self,
+        session: Session,
+        filer: User,
+        number: str,
+        evidence: list[PreparedEvidence],
+        settings: Settings | None = None,
+    ) -> list[ComplaintEvidence]:
+        """Attach evidence files to a complaint not yet answered (the API files complaints as JSON and
+        their files after): only its complainant or the platform that filed it, at most 5 files in all."""
+        complaint = self.get_for(session, filer, number)
+        if filer.id not in (complaint.complainant_id, complaint.platform_id):
+            raise ComplaintNotFound("No such complaint.")
+        if complaint.status == ComplaintStatus.answered:
+            raise ComplaintInvalid(N_("The complaint is answered; evidence can no longer be added."))
+        if not evidence:
+            raise ComplaintInvalid(N_("Attach at least one evidence file."))
+        if len(self.evidence_of(session, complaint)) + len(evidence) > MAX_FILES:
+            raise ComplaintInvalid(N_("At most {n} evidence files."), n=MAX_FILES)
+        self._store_evidence(session, settings or get_settings(), complaint, evidence)
+        audit.record(
+            session,
+            actor=Actor.of(filer),
+            tag="complaint:add_evidence",
+            target=complaint,
+            data={"files": [e.sha256 for e in evidence]},
+        )
+        return self.evidence_of(session, complaint)
+
     def _new_number(self, session: Session) -> str:
         while True:
             number = moderation_policy.tracking_number(secrets.token_bytes(8))
@@ -408,7 +457,7 @@ class ComplaintService:
             author = session.get(User, target.item.author_id)
             if author is not None and author.platform_id is None:
                 notification_service.notify(
-                    session, author, AUTHOR_NOTICE, link=f"/p/{target.item.parent_id or target.item.id}"
+                    session, author, AUTHOR_NOTICE, link=f"/complaints/about/{target.item.id}"
                 )
 
     def _interim(

@@ -18,13 +18,14 @@ from senim.complaint.evidence import MAX_FILES, ComplaintForm, FormEvidence
 from senim.complaint.rules import FIELD_LABELS, RuleSet
 from senim.complaint.service import MAX_DESCRIPTION, Filing, complaint_service
 from senim.errors import AppError
+from senim.models import User
 from senim.moderation.policy import ACTION_LABELS, TargetKind
 from senim.moderation.service import moderation_service
 from senim.web import i18n
 from senim.web.auth import DbSession, Principal, requires
 from senim.web.forms import Form, fields, flash_message, redirect
 from senim.web.i18n import N_
-from senim.web.pages import Public, form_problems
+from senim.web.pages import Participant, Public, form_problems
 from senim.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -291,3 +292,54 @@ def complaint_page(number: str, request: Request, session: DbSession, principal:
             "evidence": complaint_service.evidence_of(session, complaint),
         },
     )
+
+
+# --- the author's answer to complaints about their post or comment (LAW-49) -------------------------
+REPLIED = flash_message(
+    "complaint_author_replied", N_("Your answer is added to the case; moderators will read it.")
+)
+
+
+def _about_page(
+    request: Request,
+    session: DbSession,
+    user: User,
+    item_id: uuid.UUID,
+    *,
+    problems: list[str] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    case = moderation_service.open_case_about(session, user, item_id)
+    return render(
+        request,
+        "complaint/about.html",
+        {"item_id": item_id, "case": case, "problems": problems or [], "values": values or {}},
+        status_code=status,
+    )
+
+
+@router.get("/complaints/about/{item_id}")
+def about_my_item(
+    item_id: uuid.UUID, request: Request, session: DbSession, principal: Participant
+) -> Response:
+    """For the author: whether their item is under review, and a form to answer the complaints (they may
+    also delete it themselves)."""
+    return _about_page(request, session, principal.require_user(), item_id)
+
+
+@router.post("/complaints/about/{item_id}")
+def reply_about_my_item(
+    item_id: uuid.UUID, request: Request, form: Form, session: DbSession, principal: Participant
+) -> Response:
+    user = principal.require_user()
+    data = fields(form)
+    try:
+        moderation_service.author_reply(session, user, item_id, data.get("reply", ""))
+    except AppError as exc:
+        if exc.status_code == 404:
+            raise
+        return _about_page(
+            request, session, user, item_id, problems=form_problems(exc), values=data, status=exc.status_code
+        )
+    return redirect(f"/complaints/about/{item_id}", REPLIED)

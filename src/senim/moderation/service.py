@@ -858,6 +858,37 @@ class ModerationService:
             raise DecisionNotFound("No such decision.")
         return user
 
+    # --- the author's side ----------------------------------------------------------------------
+    def open_case_about(self, session: Session, author: User, item_id: uuid.UUID) -> ModerationCase | None:
+        """The open review case about one of ``author``'s items, or None; someone else's item is 404."""
+        item = session.get(ContentItem, item_id)
+        if item is None or item.author_id != author.id:
+            raise CaseNotFound("No such case.")
+        return session.scalars(
+            select(ModerationCase).where(ModerationCase.open_key == f"item:{item.id}")
+        ).one_or_none()
+
+    def author_reply(self, session: Session, author: User, item_id: uuid.UUID, text: str) -> CaseEvent:
+        """The author answers the complaints about their item (e.g. a demand to remove false information
+        about someone, LAW-49); moderators read the answer in the case's history before deciding."""
+        case = self.open_case_about(session, author, item_id)
+        if case is None:
+            raise CaseNotFound("No such case.")
+        text = text.strip()
+        if not MIN_APPEAL_CHARS <= len(text) <= MAX_APPEAL_CHARS:
+            raise AppealInvalid(
+                "Write your answer ({min} to {max} characters).", min=MIN_APPEAL_CHARS, max=MAX_APPEAL_CHARS
+            )
+        event = CaseEvent(
+            id=uuid.uuid4(), case_id=case.id, kind="author_replied", actor_id=author.id, data={"note": text}
+        )
+        session.add(event)
+        session.flush()
+        audit.record(
+            session, actor=Actor.of(author), tag="case:author_reply", target=case, data={"length": len(text)}
+        )
+        return event
+
     # --- appeals ------------------------------------------------------------------------------
     def appeal_role(
         self, session: Session, user: User, decision: Decision
@@ -879,7 +910,14 @@ class ModerationService:
         """Appeal a decision: the affected person or a complainant, within the owner's window; another
         moderator than the one who decided takes the appeal (a case of its own)."""
         decision = self.decision_for(session, user, decision_id)
-        role = self.appeal_role(session, user, decision)
+        appellant = user
+        if user.role == Role.integrating_platform:
+            # A platform appeals for its own user whose pushed content or account the decision affects.
+            affected = session.get(User, decision.affected_user_id) if decision.affected_user_id else None
+            if affected is None or affected.platform_id != user.id:
+                raise AppealRefused("Only the person affected by a decision or a complainant can appeal it.")
+            appellant = affected
+        role = self.appeal_role(session, appellant, decision)
         if role is None:
             raise AppealRefused("Only the person affected by a decision or a complainant can appeal it.")
         now = utcnow()
@@ -895,7 +933,7 @@ class ModerationService:
                 max=MAX_APPEAL_CHARS,
             )
         exists = session.scalar(
-            select(Appeal.id).where(Appeal.decision_id == decision.id, Appeal.appellant_id == user.id)
+            select(Appeal.id).where(Appeal.decision_id == decision.id, Appeal.appellant_id == appellant.id)
         )
         if exists is not None:
             raise AppealExists("You have already appealed this decision.")
@@ -903,7 +941,7 @@ class ModerationService:
         appeal = Appeal(
             id=uuid.uuid4(),
             decision_id=decision.id,
-            appellant_id=user.id,
+            appellant_id=appellant.id,
             appellant_role=role[0],
             complaint_id=role[1].id if role[1] else None,
             reason=reason,
@@ -932,13 +970,21 @@ class ModerationService:
         audit.record(
             session, actor=Actor.of(user), tag="appeal:file", target=appeal, data={"decision_id": decision.id}
         )
-        notification_service.notify(
-            session,
-            user,
-            N_("Your appeal is received. Another person will review the decision by {due}."),
-            {"due": local(due)},
-            link=f"/decisions/{decision.id}",
-        )
+        if appellant.platform_id is not None:
+            platform_service.notify_platform(
+                session,
+                appellant,
+                "appeal.received",
+                {"appeal_id": str(appeal.id), "decision_id": str(decision.id), "due_at": due.isoformat()},
+            )
+        else:
+            notification_service.notify(
+                session,
+                appellant,
+                N_("Your appeal is received. Another person will review the decision by {due}."),
+                {"due": local(due)},
+                link=f"/decisions/{decision.id}",
+            )
         return appeal
 
     def decide_appeal(
@@ -1015,7 +1061,17 @@ class ModerationService:
                     body=body,
                 )
             )
-            notification_service.notify(session, appellant, APPEAL_NOTICE, link=f"/decisions/{decision.id}")
+            if appellant.platform_id is not None:
+                platform_service.notify_platform(
+                    session,
+                    appellant,
+                    "appeal.decided",
+                    {"appeal_id": str(appeal.id), "decision_id": str(decision.id), "outcome": outcome},
+                )
+            else:
+                notification_service.notify(
+                    session, appellant, APPEAL_NOTICE, link=f"/decisions/{decision.id}"
+                )
         case.status, case.open_key, case.closed_at = CaseStatus.closed, None, now
         _event(session, case, "decided", moderator.id, outcome=outcome)
         audit.record(
