@@ -37,7 +37,13 @@ from senim.models import (
     StrikeKind,
     User,
 )
-from senim.moderation.service import DECIDED_NOTICE, ESCALATED_NOTICE, INTERIM_NOTICE
+from senim.moderation.service import (
+    DECIDED_NOTICE,
+    ESCALATED_NOTICE,
+    INTERIM_NOTICE,
+    STRIKES_CLAUSE,
+    STRIKES_FACTS,
+)
 from tests.fixtures.community import make_community, make_platform, push_account, push_item
 from tests.fixtures.content import make_post
 from tests.fixtures.moderation import (
@@ -690,7 +696,7 @@ def test_repeated_removals_lead_to_an_automated_suspension(client: TestClient, s
         "own_initiative",
     )
     assert (suspension.account_id, suspension.ground_kind) == (author.id, "terms")
-    assert "reached 6" in suspension.facts
+    assert (suspension.facts, suspension.terms_clause) == (STRIKES_FACTS, STRIKES_CLAUSE)
     user = _user(session, author.id)
     assert user.status == AccountStatus.suspended
     assert user.suspended_until == suspension.restriction_until

@@ -22,6 +22,7 @@ from senim.models import (
     Decision,
     ItemStatus,
     ModerationCase,
+    Notification,
     Role,
     Statement,
     User,
@@ -273,8 +274,10 @@ def test_a_suspended_person_appeals_from_the_link_in_the_statement(
     )
     session.commit()
     statement = session.scalars(select(Statement).where(Statement.decision_id == decision.id)).one()
-    link = re.search(r"(/decisions/[0-9a-f-]+/appeal/[0-9a-f-]+\.[0-9a-f]+)", statement.body)
-    assert link, statement.body
+    assert "/appeal/" not in statement.body  # staff who read statements never see the person's link
+    notice = session.scalars(select(Notification).where(Notification.user_id == person.id)).one()
+    link = re.fullmatch(r"(/decisions/[0-9a-f-]+/appeal/[0-9a-f-]+\.[0-9a-f]+)", notice.link or "")
+    assert link, notice.link
     client.cookies.clear()
     page = client.get(link.group(1))
     assert page.status_code == 200 and decision.facts in page.text
@@ -291,6 +294,7 @@ def test_a_suspended_person_appeals_from_the_link_in_the_statement(
     assert appeal.appellant_id == person.id and appeal.decision_id == decision.id
     forged = link.group(1)[:-4] + "0000"
     assert client.get(forged).status_code == 404
+    assert client.get(link.group(1)[:-4] + "%C3%A9").status_code == 404  # not ASCII: still a plain 404
     someone = make_user(session)
     session.commit()
     other = link.group(1).replace(str(person.id), str(someone.id))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 
 from senim.complaint.service import ANSWER_EMAIL_JOB, VERIFY_JOB, complaint_service, verification_token
-from senim.jobs import JobContext, job
+from senim.jobs import JobContext, job, periodic
 from senim.models import Complaint
 from senim.moderation.statements import local
 from senim.notification import email
@@ -73,3 +73,9 @@ def email_visitor(ctx: JobContext) -> None:
             subject = gettext(ANSWERED_SUBJECT, number=complaint.number)
             body = answer.body
     _send(ctx, complaint, subject, body)
+
+
+@periodic("complaint.purge_unverified", every_seconds=3600)
+def purge_unverified(ctx: JobContext) -> None:
+    """Visitors' requests never confirmed within 48 hours are deleted with their files."""
+    complaint_service.purge_unverified(ctx.session, ctx.settings)

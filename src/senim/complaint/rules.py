@@ -27,7 +27,10 @@ from senim.web.i18n import N_
 
 LEGAL_MAXIMUM = deadlines.RULES["complaint_answer"].rule  # 20 calendar days (LAW-32)
 MAX_HOURS = 20 * 24
-MAX_WORKING_DAYS = 14  # 14 working days never end later than 20 calendar days
+# A category's own deadline in working days may be up to this; a complaint's due time is always the earlier
+# of the category's and the legal 20 calendar days (``complaint.service.complaint_due``), since around
+# holidays even 10 working days can end later than 20 calendar days.
+MAX_WORKING_DAYS = 14
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.]{1,63}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

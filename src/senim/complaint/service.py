@@ -10,11 +10,13 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import String, cast, func, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -39,10 +41,11 @@ from senim.complaint.rules import CategoryRule, RuleSet
 from senim.config import Settings, get_settings
 from senim.content import media as media_files
 from senim.content.service import content_service
-from senim.errors import AppError
+from senim.errors import AppError, TooManyRequests
 from senim.jobs import enqueue
 from senim.kit import deadlines
 from senim.kit.clock import today_in, utcnow
+from senim.kit.text import clean
 from senim.models import (
     AccountStatus,
     Complaint,
@@ -62,18 +65,20 @@ from senim.models import (
 )
 from senim.moderation import policy as moderation_policy
 from senim.moderation.policy import Action, Source, TargetKind
-from senim.moderation.service import INTERIM_NOTICE, Target, _event, moderation_service
+from senim.moderation.service import INTERIM_NOTICE, Target, _event, content_gone, moderation_service
 from senim.moderation.statements import Context, complaint_answer, local
 from senim.notification.service import in_language, notification_service
 from senim.platform.service import platform_service
 from senim.web.i18n import LANGUAGES, N_, gettext
 
+PLATFORM_SUBJECTS = frozenset({TargetKind.interface, TargetKind.platform_action})
 MIN_DESCRIPTION = 10
 MAX_DESCRIPTION = 5_000
 MAX_DETAIL = 2_000
 MAX_REF = 500
 VERIFY_JOB = "complaint.send_verification"
 VERIFY_TTL_HOURS = 48
+VISITOR_DAILY_LIMIT = 3  # requests without an account per e-mail address per day
 LEGAL = deadlines.RULES["complaint_answer"]
 
 RECEIVED_NOTICE = N_(
@@ -185,7 +190,7 @@ class ComplaintService:
         self._stored_version(session)
         latest = session.scalar(select(func.max(ComplaintRuleSet.version))) or 0
         row = self._insert_version(
-            session, latest + 1, ruleset.model_dump(mode="json"), note=note.strip()[:500], by=actor.id
+            session, latest + 1, ruleset.model_dump(mode="json"), note=clean(note).strip()[:500], by=actor.id
         )
         if row is None:
             raise RulesConflict(
@@ -276,6 +281,13 @@ class ComplaintService:
         """
         settings = settings or get_settings()
         evidence = evidence or []
+        filing = replace(
+            filing,
+            description=clean(filing.description),
+            target_ref=clean(filing.target_ref),
+            details={k: clean(v) for k, v in (filing.details or {}).items()},
+        )
+        contact_name = clean(contact_name)
         if (
             complainant is not None
             and complainant.complaints_blocked_until
@@ -302,6 +314,9 @@ class ComplaintService:
                 problems.append(N_("Give your name."))
             if email is None:
                 problems.append(N_("Give an e-mail address where we can answer you."))
+            elif self._recent_requests(session, email) >= VISITOR_DAILY_LIMIT:
+                # The form e-mails the address it is given: a bound, so no one can flood a mailbox with it.
+                raise TooManyRequests("Too many requests from this e-mail address today. Try again tomorrow.")
         if platform is not None and not (external_reporter_id or "").strip():
             problems.append(N_("Give the external id of the user who complains."))
         if problems:
@@ -393,6 +408,44 @@ class ComplaintService:
         )
         return self.evidence_of(session, complaint)
 
+    def _recent_requests(self, session: Session, email: str) -> int:
+        since = utcnow() - timedelta(days=1)
+        count = session.scalar(
+            select(func.count())
+            .select_from(Complaint)
+            .where(Complaint.contact_email == email, Complaint.received_at >= since)
+        )
+        return int(count or 0)
+
+    def purge_unverified(self, session: Session, settings: Settings, now: datetime | None = None) -> int:
+        """Delete visitors' requests never confirmed within the link's lifetime, with their evidence files
+        (the person's name and address are kept no longer than needed)."""
+        cutoff = (now or utcnow()) - timedelta(hours=VERIFY_TTL_HOURS)
+        stale = list(
+            session.scalars(
+                select(Complaint).where(
+                    Complaint.status == ComplaintStatus.unverified, Complaint.received_at < cutoff
+                )
+            )
+        )
+        for complaint in stale:
+            for row in self.evidence_of(session, complaint):
+                path = media_files.stored_path(settings.media_dir, row.storage_key)
+                if path is not None:
+                    path.unlink(missing_ok=True)
+                session.delete(row)
+            session.flush()
+            audit.record(
+                session,
+                actor=Actor.system("retention"),
+                tag="complaint:purge_unverified",
+                target=complaint,
+                data={"number": complaint.number},
+            )
+            session.delete(complaint)
+        session.flush()
+        return len(stale)
+
     def _new_number(self, session: Session) -> str:
         while True:
             number = moderation_policy.tracking_number(secrets.token_bytes(8))
@@ -437,6 +490,7 @@ class ComplaintService:
         language = moderation_policy.guess_language(
             target.item.body if target.item else complaint.description
         )
+        disputed = session.get(Decision, complaint.decision_id) if complaint.decision_id else None
         case = moderation_service.open_case(
             session,
             target=target,
@@ -447,6 +501,8 @@ class ComplaintService:
             warn=warn,
             language="kk" if language == "kk" else None,
             actor=actor,
+            # A dispute of a decision is never decided by the moderator who took it.
+            excluded_moderator_id=disputed.decided_by_id if disputed else None,
         )
         complaint.case_id = case.id
         session.flush()
@@ -454,8 +510,20 @@ class ComplaintService:
         self._interim(session, case, rule, target, actor)
         self._acknowledge(session, complaint)
         if complaint.category == "false_information" and target.item is not None:
+            # The author may answer or delete it (LAW-49): told in-app, or through their platform.
             author = session.get(User, target.item.author_id)
-            if author is not None and author.platform_id is None:
+            if target.item.platform_id is not None:
+                platform_service.notify_platform(
+                    session,
+                    target.item,
+                    "item.removal_requested",
+                    {
+                        "complaint_id": str(complaint.id),
+                        "category": complaint.category,
+                        "case_id": str(case.id),
+                    },
+                )
+            elif author is not None:
                 notification_service.notify(
                     session, author, AUTHOR_NOTICE, link=f"/complaints/about/{target.item.id}"
                 )
@@ -467,11 +535,13 @@ class ComplaintService:
         item = target.item
         if rule.hide_after is None or item is None or item.status != ItemStatus.visible:
             return
-        # Distinct accounts: a member, a platform's user (platform and external id), else each filing.
+        # Distinct accounts: Senim's members, and a platform's users only about what that platform pushed
+        # (ids it makes up cannot hide anyone else's post). Visitors' requests do not count: an e-mail
+        # address costs nothing.
+        platform_user = cast(Complaint.platform_id, String) + ":" + Complaint.external_reporter_id
         who = func.coalesce(
             cast(Complaint.complainant_id, String),
-            cast(Complaint.platform_id, String) + ":" + Complaint.external_reporter_id,
-            cast(Complaint.id, String),
+            sql_case((Complaint.platform_id == item.platform_id, platform_user), else_=None),
         )
         complainants = session.scalar(
             select(func.count(func.distinct(who))).where(
@@ -568,8 +638,11 @@ class ComplaintService:
         upheld = decision.action != Action.no_violation
         for complaint in complaints:
             self._answer(session, complaint, decision, note=note, base_url=base_url)
-            complaint.outcome = ComplaintOutcome.upheld if upheld else ComplaintOutcome.rejected
-            complaint.manifestly_unfounded = unfounded and not upheld
+            if complaint.subject in PLATFORM_SUBJECTS or content_gone(decision):
+                complaint.outcome = ComplaintOutcome.resolved  # answered; nothing left to restrict
+            else:
+                complaint.outcome = ComplaintOutcome.upheld if upheld else ComplaintOutcome.rejected
+            complaint.manifestly_unfounded = unfounded and complaint.outcome == ComplaintOutcome.rejected
             if complaint.manifestly_unfounded and complaint.complainant_id:
                 self._unfounded_strike(session, complaint)
         return complaints
@@ -597,6 +670,7 @@ class ComplaintService:
                 received_at=complaint.received_at,
                 category_label=complaint_rules.category_label(rule, lang, gettext),
                 false_information=complaint.category == "false_information",
+                about_platform=complaint.subject in PLATFORM_SUBJECTS,
                 note=note,
             )
         session.add(
@@ -704,6 +778,16 @@ class ComplaintService:
                 Statement.complaint_id == complaint.id, Statement.kind == StatementKind.complaint_answer
             )
         ).first()
+
+    def open_evidence(
+        self, session: Session, evidence_id: uuid.UUID, settings: Settings
+    ) -> tuple[ComplaintEvidence, Path]:
+        """An evidence file for staff who review complaints (the route declares ``cases:read``)."""
+        row = session.get(ComplaintEvidence, evidence_id)
+        path = media_files.stored_path(settings.media_dir, row.storage_key) if row else None
+        if row is None or path is None:
+            raise ComplaintNotFound("No such complaint.")
+        return row, path
 
     def evidence_of(self, session: Session, complaint: Complaint) -> list[ComplaintEvidence]:
         return list(

@@ -237,7 +237,10 @@ def request_removal(
             session,
             Filing(
                 subject=TargetKind.item,
-                category="false_information",
+                # Personal data published unlawfully is removed within 1 working day (LAW-50).
+                category="privacy.personal_data"
+                if data.get("personal_data") == "yes"
+                else "false_information",
                 description=data.get("description", ""),
                 target_id=_uuid(data.get("target")),
                 details={"why_false": data.get("why_false", "")},

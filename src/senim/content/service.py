@@ -370,5 +370,14 @@ class ContentService:
             path=path, content_type=found.content_type, public=item.status == ItemStatus.visible
         )
 
+    def open_media_for_review(self, session: Session, media_id: uuid.UUID, settings: Settings) -> ServedMedia:
+        """Any stored image, whatever its item's status, for staff who review it (the route declares
+        ``cases:read``): moderators must see what was removed or pushed by a platform to decide appeals."""
+        found = repo.get_media(session, media_id)
+        path = media_files.stored_path(settings.media_dir, found.storage_key) if found else None
+        if found is None or path is None:
+            raise NotFound("Page not found.")
+        return ServedMedia(path=path, content_type=found.content_type, public=False)
+
 
 content_service = ContentService()

@@ -215,25 +215,16 @@ def guess_language(text: str) -> str | None:
 # --- strikes --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StrikeRules:
-    window_days: int = 180
-    # (active weight reached, suspension in days; 0 = permanent), checked from the highest
-    thresholds: tuple[tuple[int, int], ...] = ((3, 7), (6, 30), (10, 0))
-    complaint_window_days: int = 90
-    unfounded_complaints_block: tuple[int, int] = (5, 30)  # unfounded complaints in the window → block days
+def suspension_for(weight: int, thresholds: Iterable[tuple[int, int]]) -> int | None:
+    """The suspension (days; 0 = permanent) that an active strike weight leads to, or None.
 
-
-def suspension_for(weight: int, rules: StrikeRules) -> int | None:
-    """The suspension (days; 0 = permanent) that an active strike weight leads to, or None."""
-    for reached, days in sorted(rules.thresholds, reverse=True):
+    ``thresholds`` are the owner's (active weight reached, days) pairs (``complaint.rules``), checked
+    from the highest weight down.
+    """
+    for reached, days in sorted(thresholds, reverse=True):
         if weight >= reached:
             return days
     return None
-
-
-def appeal_open(decided_at: datetime, window_days: int, now: datetime) -> bool:
-    return now <= decided_at + timedelta(days=window_days)
 
 
 def tracking_number(raw: bytes) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ from senim.config import Settings, get_settings
 from senim.kit.clock import today_in, utcnow
 from senim.kit.deadlines import calendar_days_after_receipt, due_at
 from senim.kit.deadlines import warn_at as deadline_warn_at
+from senim.kit.text import clean
 from senim.models import (
     AccountStatus,
     Appeal,
@@ -40,6 +41,7 @@ from senim.models import (
     Community,
     CommunityStatus,
     Complaint,
+    ComplaintOutcome,
     ContentItem,
     Decision,
     DecisionStatus,
@@ -84,7 +86,14 @@ WARN_NOTICE = N_("Case {case} is close to its deadline ({due}).")
 BREACH_NOTICE = N_("Case {case} is past its deadline and was escalated to senior moderators.")
 ESCALATED_NOTICE = N_("Case {case} was escalated to senior moderators.")
 INTERIM_NOTICE = N_("Your post or comment is hidden while moderators review complaints about it.")
-DELETE_DUE_NOTICE = N_("You did not delete the content by the deadline, so the platform removed it.")
+# The system's own decisions state their clause and facts as message ids, shown in each reader's language.
+STRIKES_CLAUSE = N_("repeated breaches of the terms of use (strikes)")
+STRIKES_FACTS = N_(
+    "Repeated breaches: the weight of the decisions about this account within the window of the rules "
+    "reached the threshold for a suspension."
+)
+DELETE_DUTY_CLAUSE = N_("the duty to delete false or unlawful content one posted (OPL Art. 16(2))")
+DELETE_DUE_FACTS = N_("The author did not delete the content by the deadline set in the earlier decision.")
 
 
 @dataclass(frozen=True)
@@ -159,6 +168,11 @@ def appeal_link(settings: Settings, decision_id: uuid.UUID, user_id: uuid.UUID) 
     account cannot sign in, and must still be able to appeal its suspension. The path carries an HMAC of
     the decision and the person, so it works for them only."""
     return f"/decisions/{decision_id}/appeal/{user_id}.{_appeal_mac(settings, decision_id, user_id)}"
+
+
+def content_gone(decision: Decision) -> bool:
+    """Whether the item was already deleted by its author, or removed, when the decision was taken."""
+    return decision.previous_status in (ItemStatus.deleted, ItemStatus.removed)
 
 
 class ModerationService:
@@ -343,6 +357,11 @@ class ModerationService:
                 ModerationCase.id == case_id,
                 ModerationCase.status == CaseStatus.open,
                 or_(ModerationCase.assignee_id.is_(None), ModerationCase.assignee_id == moderator.id),
+                # re-checked in the UPDATE: the case may have been escalated since it was read
+                or_(
+                    ModerationCase.escalated_at.is_(None),
+                    literal(has_perm(moderator.role, Perm.moderate_senior)),
+                ),
             )
             .values(assignee_id=moderator.id, claimed_at=now)
             .execution_options(synchronize_session=False)
@@ -359,8 +378,19 @@ class ModerationService:
         target = self.target_of(session, case)
         if target.affected_user_id == moderator.id:
             return True
+        cases = [case.id]
+        if case.kind == CaseKind.appeal:  # the complaints that led to the decision under appeal count too
+            cases += [
+                c
+                for c in session.scalars(
+                    select(Decision.case_id)
+                    .join(Appeal, Appeal.decision_id == Decision.id)
+                    .where(Appeal.case_id == case.id)
+                )
+                if c is not None
+            ]
         complained = session.scalar(
-            select(Complaint.id).where(Complaint.case_id == case.id, Complaint.complainant_id == moderator.id)
+            select(Complaint.id).where(Complaint.case_id.in_(cases), Complaint.complainant_id == moderator.id)
         )
         appealed = session.scalar(
             select(Appeal.id).where(Appeal.case_id == case.id, Appeal.appellant_id == moderator.id)
@@ -385,7 +415,7 @@ class ModerationService:
     def escalate(self, session: Session, moderator: User, case_id: uuid.UUID, note: str) -> ModerationCase:
         """Hand the case to senior moderators (the note says why)."""
         case = self._held(session, moderator, case_id)
-        note = note.strip()[:1000]
+        note = clean(note).strip()[:1000]
         if not note:
             raise DecisionInvalid("Say why the case needs a senior moderator.")
         self._escalate(session, case, Actor.of(moderator), note=note)
@@ -481,6 +511,8 @@ class ModerationService:
                 problems[0], fields=problems, min=policy.MIN_FACTS_CHARS, max=policy.MAX_FACTS_CHARS
             )
         action = draft.action
+        if action is Action.suspend and target.account is not None and target.account.is_staff:
+            raise DecisionInvalid("Staff accounts are suspended by an administrator in the console.")
         ref = (
             taxonomy.freeze(draft.category, today)
             if draft.ground_kind is GroundKind.law and draft.category
@@ -505,10 +537,10 @@ class ModerationService:
             category=ref.key if ref and restrictive else None,
             taxonomy_version=ref.version if ref and restrictive else None,
             legal_basis=version.get(ref.key).legal_basis if ref and restrictive else "",
-            terms_clause=(draft.terms_clause or "").strip()[:200]
+            terms_clause=clean(draft.terms_clause or "").strip()[:200]
             if draft.ground_kind is GroundKind.terms
             else "",
-            facts=draft.facts.strip(),
+            facts=clean(draft.facts).strip(),
             source=source,
             source_identity=source_identity,
             automated_detection=automated_detection,
@@ -546,7 +578,9 @@ class ModerationService:
             },
         )
         self._explain(session, decision, target, base_url=base_url)
-        if restrictive and decision.affected_user_id is not None:
+        # No strike when the author had already deleted the content (they did their duty, LAW-49) or an
+        # earlier decision had removed it.
+        if restrictive and decision.affected_user_id is not None and not content_gone(decision):
             self._strike(session, decision, actor, base_url=base_url)
         return decision
 
@@ -607,9 +641,9 @@ class ModerationService:
         if target.account is not None:
             account = target.account
             previous = str(account.status)
-            if action is Action.suspend and account.status == AccountStatus.active:
-                account_service.set_status(session, actor, account, AccountStatus.suspended)
-                account.suspended_until = decision.restriction_until
+            if action is Action.suspend:
+                session.flush()
+                self._settle_suspension(session, actor, account)
             if account.platform_id is not None:
                 platform_service.notify_platform(
                     session, account, "decision.recorded", {"decision_id": str(decision.id), "action": action}
@@ -624,6 +658,32 @@ class ModerationService:
                 community.status = CommunityStatus.restricted
             return previous
         return None
+
+    def _settle_suspension(
+        self, session: Session, actor: Actor, account: User, now: datetime | None = None
+    ) -> None:
+        """Set the account's status from every suspension in force: suspended until the latest end, or
+        for good if one has no end; active when none is left (a reversal or an end never lifts a
+        suspension that another decision still imposes)."""
+        now = now or utcnow()
+        ends = [
+            d.restriction_until
+            for d in session.scalars(
+                select(Decision).where(
+                    Decision.account_id == account.id,
+                    Decision.action == Action.suspend,
+                    Decision.status == DecisionStatus.in_force,
+                )
+            )
+            if d.restriction_until is None or d.restriction_until > now
+        ]
+        if ends:
+            if account.status == AccountStatus.active:
+                account_service.set_status(session, actor, account, AccountStatus.suspended)
+            account.suspended_until = None if None in ends else max(e for e in ends if e is not None)
+        elif account.status == AccountStatus.suspended:
+            account_service.set_status(session, actor, account, AccountStatus.active)
+            account.suspended_until = None
 
     def _undo(self, session: Session, actor: Actor, decision: Decision) -> None:
         """Undo a reversed decision's effects (the content comes back, the suspension ends)."""
@@ -643,9 +703,8 @@ class ModerationService:
             elif action is Action.demote:
                 item.demoted = False
         elif target.account is not None and action is Action.suspend:
-            if target.account.status == AccountStatus.suspended:
-                account_service.set_status(session, actor, target.account, AccountStatus.active)
-                target.account.suspended_until = None
+            session.flush()
+            self._settle_suspension(session, actor, target.account)
         elif target.community is not None and action in (Action.remove, Action.geo_restrict):
             target.community.status = CommunityStatus(decision.previous_status or CommunityStatus.active)
 
@@ -656,9 +715,11 @@ class ModerationService:
         affected = session.get(User, decision.affected_user_id)
         if affected is None or affected.status == AccountStatus.deleted:
             return
+        # The stored text links to the decision's page; the appeal link that works without signing in
+        # (for a suspended account) travels only in the person's own notice and e-mail.
         ctx = Context(
             subject_name=target.subject_name,
-            link=appeal_link(get_settings(), decision.id, affected.id),
+            link=f"/decisions/{decision.id}",
             base_url=base_url or get_settings().base_url,
         )
         with in_language(affected.language) as lang:
@@ -675,10 +736,7 @@ class ModerationService:
         )
         if affected.platform_id is None:
             notification_service.notify(
-                session,
-                affected,
-                DECIDED_NOTICE,
-                link=ctx.link,
+                session, affected, DECIDED_NOTICE, link=appeal_link(get_settings(), decision.id, affected.id)
             )
 
     # --- strikes ------------------------------------------------------------------------------
@@ -707,7 +765,7 @@ class ModerationService:
         session.flush()
         rules = self._rules(session).strikes
         active = self.active_weight(session, decision.affected_user_id, rules.window_days)
-        days = policy.suspension_for(active, policy.StrikeRules(thresholds=tuple(rules.thresholds)))
+        days = policy.suspension_for(active, rules.thresholds)
         user = session.get(User, decision.affected_user_id)
         if days is None or user is None or user.status != AccountStatus.active or user.is_staff:
             return
@@ -721,11 +779,8 @@ class ModerationService:
                 action=Action.suspend,
                 ground_kind=GroundKind.terms,
                 category=None,
-                terms_clause="repeated breaches (strikes)",
-                facts=(
-                    f"Repeated breaches: the active strike weight over the last {rules.window_days} days "
-                    f"reached {active}. The latest decision: {decision.id}."
-                ),
+                terms_clause=STRIKES_CLAUSE,
+                facts=STRIKES_FACTS,
                 suspend_days=days or None,
             ),
             source=Source.own_initiative,
@@ -776,14 +831,22 @@ class ModerationService:
         ).first()
 
     def statements(self, session: Session, viewer: User, decision: Decision) -> list[Statement]:
-        """The statements the viewer received about the decision (staff see all of them)."""
+        """The statements the viewer received about the decision; staff who oversee moderation see all of
+        them, an integrating platform those its own users received."""
         query = select(Statement).where(
             or_(
                 Statement.decision_id == decision.id,
                 Statement.appeal_id.in_(select(Appeal.id).where(Appeal.decision_id == decision.id)),
             )
         )
-        if not viewer.is_staff:
+        if viewer.role == Role.integrating_platform:
+            query = query.where(
+                or_(
+                    Statement.recipient_id == viewer.id,
+                    Statement.recipient_id.in_(select(User.id).where(User.platform_id == viewer.id)),
+                )
+            )
+        elif not has_perm(viewer.role, Perm.cases_read):
             query = query.where(Statement.recipient_id == viewer.id)
         return list(session.scalars(query.order_by(Statement.created_at, Statement.id)))
 
@@ -850,7 +913,7 @@ class ModerationService:
             user_id = uuid.UUID(user_part)
         except ValueError as exc:
             raise DecisionNotFound("No such decision.") from exc
-        if not hmac.compare_digest(mac, _appeal_mac(get_settings(), decision_id, user_id)):
+        if not hmac.compare_digest(mac.encode(), _appeal_mac(get_settings(), decision_id, user_id).encode()):
             raise DecisionNotFound("No such decision.")
         user = session.get(User, user_id)
         decision = session.get(Decision, decision_id)
@@ -874,7 +937,7 @@ class ModerationService:
         case = self.open_case_about(session, author, item_id)
         if case is None:
             raise CaseNotFound("No such case.")
-        text = text.strip()
+        text = clean(text).strip()
         if not MIN_APPEAL_CHARS <= len(text) <= MAX_APPEAL_CHARS:
             raise AppealInvalid(
                 "Write your answer ({min} to {max} characters).", min=MIN_APPEAL_CHARS, max=MAX_APPEAL_CHARS
@@ -910,6 +973,8 @@ class ModerationService:
         """Appeal a decision: the affected person or a complainant, within the owner's window; another
         moderator than the one who decided takes the appeal (a case of its own)."""
         decision = self.decision_for(session, user, decision_id)
+        # One appeal per person even when the same form is sent twice at once (PostgreSQL row lock).
+        session.scalars(select(Decision.id).where(Decision.id == decision.id).with_for_update()).one()
         appellant = user
         if user.role == Role.integrating_platform:
             # A platform appeals for its own user whose pushed content or account the decision affects.
@@ -925,7 +990,7 @@ class ModerationService:
             raise AppealRefused("This decision is no longer in force.")
         if decision.appealable_until is None or now > decision.appealable_until:
             raise AppealRefused("The time to appeal this decision has passed.")
-        reason = reason.strip()
+        reason = clean(reason).strip()
         if not MIN_APPEAL_CHARS <= len(reason) <= MAX_APPEAL_CHARS:
             raise AppealInvalid(
                 "Explain why the decision is wrong ({min} to {max} characters).",
@@ -1007,7 +1072,7 @@ class ModerationService:
         decision = self.get_decision(session, appeals[0].decision_id)
         if moderator.id == decision.decided_by_id:  # may_claim already refuses; a second lock
             raise MayNotClaim("You took the decision under appeal: another moderator decides the appeal.")
-        facts = facts.strip()
+        facts = clean(facts).strip()
         if len(facts) < policy.MIN_FACTS_CHARS:
             raise DecisionInvalid(
                 "State the facts and reasons of the decision (at least {min} characters).",
@@ -1031,6 +1096,7 @@ class ModerationService:
                     base_url=base_url,
                 )
                 decision.status, decision.reversed_at = DecisionStatus.reversed, now
+                self._clear_unfounded(session, decision, now)
             else:
                 self._reverse(session, actor, decision, now)
         outcome = AppealOutcome.reversed if reverse else AppealOutcome.upheld
@@ -1087,15 +1153,51 @@ class ModerationService:
         )
         return appeals[0]
 
+    def _clear_unfounded(self, session: Session, decision: Decision, now: datetime) -> None:
+        """The complaints a reversed "no violation" answered were right: they were not unfounded, and
+        their complaint strikes go."""
+        for complaint in session.scalars(
+            select(Complaint).where(Complaint.answer_decision_id == decision.id)
+        ):
+            complaint.outcome = ComplaintOutcome.upheld
+            complaint.manifestly_unfounded = False
+            for strike in session.scalars(
+                select(Strike).where(Strike.complaint_id == complaint.id, Strike.removed_at.is_(None))
+            ):
+                strike.removed_at = now
+            user = session.get(User, complaint.complainant_id) if complaint.complainant_id else None
+            if user is not None and user.complaints_blocked_until is not None:
+                rules = self._rules(session).strikes
+                session.flush()
+                active = session.scalar(
+                    select(func.count())
+                    .select_from(Strike)
+                    .where(
+                        Strike.user_id == user.id,
+                        Strike.kind == StrikeKind.complaints,
+                        Strike.removed_at.is_(None),
+                        Strike.created_at >= now - timedelta(days=rules.complaint_window_days),
+                    )
+                )
+                if int(active or 0) < rules.unfounded_limit:
+                    user.complaints_blocked_until = None
+                    audit.record(
+                        session,
+                        actor=Actor.system("appeal"),
+                        tag="user:unblock_complaints",
+                        target=user,
+                        data={"decision_id": decision.id},
+                    )
+
     def _reverse(self, session: Session, actor: Actor, decision: Decision, now: datetime) -> None:
         """Undo a restriction reversed on appeal: its effects, its strike, and the automated suspension
         its strike led to (which would otherwise outlive its cause)."""
+        decision.status, decision.reversed_at = DecisionStatus.reversed, now
         self._undo(session, actor, decision)
         for strike in session.scalars(
             select(Strike).where(Strike.decision_id == decision.id, Strike.removed_at.is_(None))
         ):
             strike.removed_at = now
-        decision.status, decision.reversed_at = DecisionStatus.reversed, now
         for follow_up in session.scalars(
             select(Decision).where(
                 Decision.follows_id == decision.id,
@@ -1187,8 +1289,8 @@ class ModerationService:
                     action=Action.remove,
                     ground_kind=GroundKind(decision.ground_kind or "terms"),
                     category=decision.category,
-                    terms_clause=decision.terms_clause or "duty to delete (OPL Art. 16(2)(5))",
-                    facts=f"The author did not delete the content by the deadline of decision {decision.id}.",
+                    terms_clause=decision.terms_clause or DELETE_DUTY_CLAUSE,
+                    facts=DELETE_DUE_FACTS,
                 ),
                 source=Source(decision.source),
                 automated_decision=policy.Automation.fully,
@@ -1202,9 +1304,8 @@ class ModerationService:
                 User.suspended_until < now,
             )
         ):
-            account_service.set_status(session, system, user, AccountStatus.active)
-            user.suspended_until = None
-            counts["reactivated"] += 1
+            self._settle_suspension(session, system, user, now)
+            counts["reactivated"] += user.status == AccountStatus.active
         return counts
 
     # --- moderator languages ------------------------------------------------------------------
@@ -1224,7 +1325,7 @@ class ModerationService:
         self, session: Session, moderator: User, target: Target, note: str
     ) -> ModerationCase:
         """A moderator opens a case on content they found themselves (source: own initiative)."""
-        note = note.strip()[:1000]
+        note = clean(note).strip()[:1000]
         case = self.open_case(
             session,
             target=target,

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from senim import taxonomy
 from senim.kit.clock import ALMATY
+from senim.kit.text import clean
 from senim.models import Decision
 from senim.moderation.policy import ACTION_LABELS, LABELS, Action, Source
 from senim.web.i18n import N_, gettext
@@ -51,7 +52,7 @@ def ground_text(decision: Decision) -> str:
         category = taxonomy.get(decision.category, decision.taxonomy_version)
         return gettext("{category} ({basis})", category=gettext(category.label), basis=category.legal_basis)
     if decision.ground_kind == "terms":
-        return gettext("Terms of use, {clause}", clause=decision.terms_clause)
+        return gettext("Terms of use, {clause}", clause=gettext(decision.terms_clause))
     return gettext("No ground needed: no restriction was applied.")
 
 
@@ -92,7 +93,7 @@ def statement_of_reasons(decision: Decision, ctx: Context) -> str:
         ),
         gettext("Decision: {action}.", action=action_text(decision)),
         gettext("Ground: {ground}.", ground=ground_text(decision)),
-        gettext("Facts and reasons: {facts}", facts=decision.facts),
+        gettext("Facts and reasons: {facts}", facts=gettext(decision.facts)),
         gettext("Started by: {source}.", source=gettext(SOURCE_NAMES[Source(decision.source)])),
         gettext(
             "Automated means: detection {detection}; the decision was {decision}.",
@@ -120,11 +121,18 @@ def complaint_answer(
     received_at: datetime,
     category_label: str,
     false_information: bool,
+    about_platform: bool = False,
     note: str = "",
 ) -> str:
     """The reasoned answer to a complainant (LAW-32); a refusal about false information names the
     right to go to court (LAW-47)."""
     upheld = decision.action != Action.no_violation
+    if about_platform:  # the interface or an action of the platform: examined and answered, no one restricted
+        outcome = gettext("Your complaint about the platform was examined.")
+    elif upheld:
+        outcome = gettext("Decision: {action}.", action=action_text(decision))
+    else:
+        outcome = gettext("Outcome: no breach was found, and the content or account is not restricted.")
     lines = [
         gettext(
             "Answer to your complaint {number} of {date} ({category}).",
@@ -132,15 +140,13 @@ def complaint_answer(
             date=local(received_at),
             category=category_label,
         ),
-        gettext("Decision: {action}.", action=action_text(decision))
-        if upheld
-        else gettext("Outcome: no breach was found, and the content or account is not restricted."),
+        outcome,
     ]
     if upheld:
         lines.append(gettext("Ground: {ground}.", ground=ground_text(decision)))
-    lines.append(gettext("Reasons: {facts}", facts=decision.facts))
-    if note.strip():
-        lines.append(note.strip())
+    lines.append(gettext("Reasons: {facts}", facts=gettext(decision.facts)))
+    if clean(note).strip():
+        lines.append(clean(note).strip())
     if decision.appealable_until:
         lines.append(
             gettext(

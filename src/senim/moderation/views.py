@@ -6,11 +6,12 @@ appeal, open a case), the owner's complaint rules editor, and the languages a mo
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 from starlette.datastructures import FormData
 
 from senim import taxonomy
@@ -49,6 +50,44 @@ Moderator = Annotated[Principal, Depends(requires(Perm.moderate))]
 CaseReader = Annotated[Principal, Depends(requires(Perm.cases_read))]
 RulesAdmin = Annotated[Principal, Depends(requires(Perm.complaint_rules_manage))]
 UsersManager = Annotated[Principal, Depends(requires(Perm.users_manage))]
+
+# What the console shows for the stored codes.
+CASE_KINDS = {"review": N_("Review"), "appeal": N_("Appeal")}
+SUBJECTS = {
+    "item": N_("Post or comment"),
+    "account": N_("Account"),
+    "community": N_("Community"),
+    "interface": N_("Interface"),
+    "platform_action": N_("Action of the platform"),
+}
+ITEM_STATES = {
+    "visible": N_("Visible"),
+    "hidden": N_("Hidden pending review"),
+    "removed": N_("Removed"),
+    "restricted": N_("Unavailable in Kazakhstan"),
+    "deleted": N_("Deleted by its author"),
+}
+EVENTS = {
+    "opened": N_("Opened"),
+    "joined": N_("Another complaint joined"),
+    "complaint": N_("Complaint received"),
+    "claimed": N_("Taken"),
+    "released": N_("Put back in the queue"),
+    "escalated": N_("Escalated"),
+    "warned": N_("Deadline close"),
+    "interim_hidden": N_("Hidden pending review"),
+    "author_replied": N_("The author answered"),
+    "noted": N_("Note"),
+    "decided": N_("Decided"),
+}
+LANGUAGE_CODES = {"kk": N_("Kazakh"), "ru": N_("Russian"), "en": N_("English")}
+LABEL_MAPS = {
+    "case_kinds": CASE_KINDS,
+    "subjects": SUBJECTS,
+    "item_states": ITEM_STATES,
+    "events": EVENTS,
+    "language_codes": LANGUAGE_CODES,
+}
 
 APPEALED = flash_message(
     "appeal_filed", N_("Your appeal is received. Another person will review the decision.")
@@ -189,6 +228,7 @@ def queue_page(request: Request, session: DbSession, principal: Moderator) -> Re
             "mine": mine,
             "languages": user.languages or [],
             "now": utcnow(),
+            **LABEL_MAPS,
         },
     )
 
@@ -231,6 +271,7 @@ def _case_page(
             "subject": subject,
             "media": media,
             "categories": categories,
+            "evidence": {c.id: complaint_service.evidence_of(session, c) for c in view.complaints},
             "actions": [(a, ACTION_LABELS[a]) for a in Action if a in ACTIONS_FOR[subject]],
             "law_categories": [(c.key, c.label, c.legal_basis) for c in version.categories],
             "age_signs": AGE_SIGNS,
@@ -244,9 +285,35 @@ def _case_page(
             "queue_label": {r.key: r.label.get(lang) for r in ruleset.queues}.get(case.queue, case.queue),
             "problems": problems or [],
             "values": values or {},
+            **LABEL_MAPS,
         },
         status=status,
     )
+
+
+PRIVATE = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+
+
+@router.get("/console/media/{media_id}")
+def review_media(
+    media_id: uuid.UUID, request: Request, session: DbSession, principal: CaseReader
+) -> Response:
+    """An image under review, whatever its item's status (removed, hidden, pushed by a platform)."""
+    from senim.content.service import content_service
+
+    served = content_service.open_media_for_review(session, media_id, request.app.state.settings)
+    return FileResponse(
+        served.path, media_type=served.content_type, headers={**PRIVATE, "Content-Disposition": "inline"}
+    )
+
+
+@router.get("/console/evidence/{evidence_id}")
+def evidence_file(
+    evidence_id: uuid.UUID, request: Request, session: DbSession, principal: CaseReader
+) -> Response:
+    """A complaint's evidence file, downloaded (never rendered inline: it comes from the complainant)."""
+    row, path = complaint_service.open_evidence(session, evidence_id, request.app.state.settings)
+    return FileResponse(path, media_type=row.content_type, filename=row.filename, headers=PRIVATE)
 
 
 @router.get("/console/cases/{case_id}")
@@ -340,6 +407,8 @@ def _draft(subject: TargetKind, data: dict[str, str]) -> DecisionDraft:
         raise AppError(N_("Choose a decision."), 422) from exc
     ground = data.get("ground_kind") or None
     days = (data.get("suspend_days") or "").strip()
+    if days and not re.fullmatch(r"[0-9]{1,4}", days):
+        raise AppError(N_("A suspension lasts from 1 to 3650 days, or is permanent."), 422)
     return DecisionDraft(
         target=subject,
         action=action,
@@ -349,7 +418,7 @@ def _draft(subject: TargetKind, data: dict[str, str]) -> DecisionDraft:
         facts=data.get("facts", ""),
         age_sign=data.get("age_sign") or None,
         label=data.get("label") or None,
-        suspend_days=int(days) if days.isdigit() else None,
+        suspend_days=int(days) if re.fullmatch(r"[0-9]{1,4}", days) else None,
     )
 
 
