@@ -11,23 +11,41 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from senim.complaint.errors import ComplaintInvalid, VerificationFailed
-from senim.complaint.service import AUTHOR_NOTICE, Filing, complaint_service, verification_token
+from senim.complaint.service import (
+    AUTHOR_NOTICE,
+    Filing,
+    complaint_service,
+    verification_token,
+    visitor_appeal_token,
+)
 from senim.config import Settings
 from senim.db import Database
-from senim.models import Complaint, ComplaintOutcome, ComplaintStatus, ItemStatus, StatementKind
+from senim.models import (
+    Appeal,
+    Complaint,
+    ComplaintOutcome,
+    ComplaintStatus,
+    ItemStatus,
+    Statement,
+    StatementKind,
+)
 from senim.moderation.policy import TargetKind
 from senim.moderation.statements import COURT, COURT_FALSE_INFORMATION, action_text, local
 from senim.notification.service import in_language
+from tests.fixtures.builders import csrf_from
 from tests.fixtures.content import make_post
 from tests.fixtures.moderation import (
     VERIFY_JOB,
     VISITOR_EMAIL_JOB,
     audit_of,
     case_of,
+    claim,
     complaint_by_number,
+    decide,
     decided,
     email_jobs_for,
     file_complaint,
@@ -326,3 +344,76 @@ def _item_status(session: Session, item_id: uuid.UUID) -> str:
     item = fresh(session).get(ContentItem, item_id)
     assert item is not None
     return item.status
+
+
+@pytest.mark.law("LAW-32")
+@pytest.mark.law("LAW-47")
+def test_a_person_without_an_account_appeals_the_answer_from_their_e_mail(
+    client: TestClient, session: Session, db: Database, settings: Settings, sink: SmtpSink
+) -> None:
+    author = make_person(session)
+    post = make_post(session, author, "Асан пара алды деген өсек")
+    first = make_moderator(session)
+    second = make_moderator(session)
+    session.commit()
+    complaint, token = complaint_service.file(
+        session,
+        Filing(
+            subject=TargetKind.item,
+            category="false_information",
+            description="This is a false rumour about me.",
+            target_id=post.id,
+            details={"why_false": "I was acquitted by the court."},
+            concerns_me=True,
+        ),
+        contact_name="Асан",
+        contact_email="asan@example.kz",
+        language="kk",
+        settings=settings,
+    )
+    assert token is not None
+    complaint_service.verify(session, token)
+    session.commit()
+    assert complaint.case_id is not None
+    sign_in(client, session, first)
+    claim(client, complaint.case_id)
+    assert (
+        decide(
+            client, complaint.case_id, "no_violation", facts="The post reports a public court case."
+        ).status_code
+        == 201
+    )
+    run_due_jobs(db, settings)
+    link = f"/complaints/{complaint.number}/appeal/{visitor_appeal_token(settings, complaint.id)}"
+    assert any(link in m.text for m in sink.messages), "the answer e-mail carries the appeal link"
+    client.cookies.clear()
+    assert client.get(f"/complaints/{complaint.number}/appeal/{'0' * 40}").status_code == 404
+    page = client.get(link)
+    assert page.status_code == 200
+    sent = client.post(
+        link,
+        data={
+            "csrf_token": csrf_from(page.text),
+            "reason": "The court acquitted me; the post says the opposite.",
+        },
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    appeal = fresh(session).scalars(select(Appeal)).one()
+    assert (appeal.appellant_id, appeal.complaint_id, appeal.appellant_role) == (
+        None,
+        complaint.id,
+        "complainant",
+    )
+    sign_in(client, session, second)
+    claim(client, appeal.case_id)  # type: ignore[arg-type]
+    upheld = client.post(
+        f"/api/v1/moderation/cases/{appeal.case_id}/appeal-decision",
+        json={"reverse": False, "facts": "The post quotes the court's own press release."},
+    )
+    assert upheld.status_code == 200, upheld.text
+    answer = fresh(session).scalars(select(Statement).where(Statement.appeal_id == appeal.id)).one()
+    assert answer.complaint_id == complaint.id and answer.recipient_id is None
+    before = len(sink.messages)
+    run_due_jobs(db, settings)
+    assert any("press release" in m.text for m in sink.messages[before:])

@@ -158,6 +158,8 @@ ROUTES: dict[tuple[str, str], Perm] = {
     ("GET", "/complaints/verify/{token}"): Perm.public,
     ("POST", "/complaints/verify/{token}"): Perm.public,
     ("GET", "/complaints/{number}"): Perm.complain,
+    ("GET", "/complaints/{number}/appeal/{token}"): Perm.public,
+    ("POST", "/complaints/{number}/appeal/{token}"): Perm.public,
     ("GET", "/console"): Perm.console,
     ("GET", "/console/audit"): Perm.audit_read,
     ("GET", "/console/cases"): Perm.moderate,

@@ -17,6 +17,7 @@ from senim.models import (
     AccountStatus,
     Appeal,
     CaseEvent,
+    Complaint,
     ComplaintEvidence,
     ComplaintRuleSet,
     Decision,
@@ -228,3 +229,53 @@ def test_a_rules_version_saved_twice_is_refused_not_a_crash(session: Session) ->
         r.note for r in session.scalars(select(ComplaintRuleSet).where(ComplaintRuleSet.version == 7))
     ] == ["a"]
     assert uuid.UUID(str(first.id))
+
+
+@pytest.mark.law("LAW-52")
+def test_a_platform_appeals_as_the_complainant_it_filed_for(client: TestClient, session: Session) -> None:
+    platform = make_platform(session)
+    push_account(session, platform.principal, "u-1")
+    push_item(session, platform.principal, "p-1", "u-1", "A pushed post that one of its users reports")
+    first = make_moderator(session)
+    second = make_moderator(session)
+    make_endpoint(session, platform.principal, "https://hooks.example.kz/senim")
+    session.commit()
+    filed = client.post(
+        "/api/v1/complaints",
+        json={
+            "subject": "item",
+            "category": "spam_fraud",
+            "description": "A scam asking for card numbers.",
+            "target_external_id": "p-1",
+            "reporter_external_id": "u-2",
+        },
+        headers=platform.headers,
+    )
+    assert filed.status_code == 201, filed.text
+    case_id = fresh(session).scalars(select(Complaint.case_id)).one()
+    sign_in(client, session, first)
+    assert claim(client, case_id).status_code == 200  # type: ignore[arg-type]
+    decision_id = client.post(
+        f"/api/v1/moderation/cases/{case_id}/decision",
+        json={"action": "no_violation", "facts": "The post sells a real product at its real price."},
+    ).json()["id"]
+    appealed = client.post(
+        f"/api/v1/decisions/{decision_id}/appeals",
+        json={"reason": "Our user paid and received nothing; receipts attached."},
+        headers=platform.headers,
+    )
+    assert appealed.status_code == 201, appealed.text
+    appeal = fresh(session).scalars(select(Appeal)).one()
+    assert (appeal.appellant_id, appeal.appellant_role) == (platform.principal.id, "complainant")
+    sign_in(client, session, second)
+    assert claim(client, appeal.case_id).status_code == 200  # type: ignore[arg-type]
+    done = client.post(
+        f"/api/v1/moderation/cases/{appeal.case_id}/appeal-decision",
+        json={"reverse": False, "facts": "The receipts show a delivered order."},
+    )
+    assert done.status_code == 200, done.text
+    events = [
+        j.payload["event"]
+        for j in fresh(session).scalars(select(Job).where(Job.name == "notification.deliver_webhook"))
+    ]
+    assert {"complaint.received", "complaint.answered", "appeal.received", "appeal.decided"} <= set(events)

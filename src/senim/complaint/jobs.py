@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import uuid
 
-from senim.complaint.service import ANSWER_EMAIL_JOB, VERIFY_JOB, complaint_service, verification_token
+from senim.complaint.service import (
+    ANSWER_EMAIL_JOB,
+    VERIFY_JOB,
+    complaint_service,
+    verification_token,
+    visitor_appeal_token,
+)
 from senim.jobs import JobContext, job, periodic
 from senim.models import Complaint
 from senim.moderation.statements import local
@@ -56,22 +62,35 @@ def send_verification(ctx: JobContext) -> None:
     _send(ctx, complaint, subject, body)
 
 
+APPEAL_LINK = N_("If you disagree, you may appeal: another person will review the decision. {url}")
+APPEAL_ANSWERED_SUBJECT = N_("Senim: the answer to your appeal ({number})")
+
+
 @job(ANSWER_EMAIL_JOB, max_attempts=EMAIL_MAX_ATTEMPTS, external=True)
 def email_visitor(ctx: JobContext) -> None:
     complaint = ctx.session.get(Complaint, uuid.UUID(ctx.payload["complaint_id"]))
     if complaint is None:
         return
+    kind = ctx.payload["kind"]
     with in_language(complaint.language):
-        if ctx.payload["kind"] == "received":
+        if kind == "received":
             subject = gettext(RECEIVED_SUBJECT, number=complaint.number)
             due = local(complaint.due_at) if complaint.due_at else ""
             body = gettext(RECEIVED_BODY, name=complaint.contact_name or "", number=complaint.number, due=due)
+        elif kind == "appeal_answered":
+            statement = complaint_service.appeal_answer_of(ctx.session, complaint)
+            if statement is None:
+                return
+            subject = gettext(APPEAL_ANSWERED_SUBJECT, number=complaint.number)
+            body = statement.body
         else:
             answer = complaint_service.answer_of(ctx.session, complaint)
             if answer is None:
                 return
             subject = gettext(ANSWERED_SUBJECT, number=complaint.number)
-            body = answer.body
+            token = visitor_appeal_token(ctx.settings, complaint.id)
+            url = f"{ctx.settings.base_url.rstrip('/')}/complaints/{complaint.number}/appeal/{token}"
+            body = answer.body + "\n\n" + gettext(APPEAL_LINK, url=url)
     _send(ctx, complaint, subject, body)
 
 

@@ -48,6 +48,7 @@ from senim.kit.clock import today_in, utcnow
 from senim.kit.text import clean
 from senim.models import (
     AccountStatus,
+    Appeal,
     Complaint,
     ComplaintEvidence,
     ComplaintOutcome,
@@ -115,6 +116,13 @@ def verification_token(settings: Settings, complaint_id: uuid.UUID) -> str:
     """The e-mail confirmation token of a visitor's complaint: derived from the secret, so the job that
     sends it carries only the complaint's id (every staff role can read job payloads)."""
     mac = hmac.new(settings.secret_bytes, b"senim.complaint.verify:" + complaint_id.bytes, hashlib.sha256)
+    return mac.hexdigest()[:40]
+
+
+def visitor_appeal_token(settings: Settings, complaint_id: uuid.UUID) -> str:
+    """The token in the appeal link e-mailed to a person without an account with the answer to their
+    complaint: derived from the secret, never stored (staff reading statements never see it)."""
+    mac = hmac.new(settings.secret_bytes, b"senim.complaint.appeal:" + complaint_id.bytes, hashlib.sha256)
     return mac.hexdigest()[:40]
 
 
@@ -771,6 +779,32 @@ class ComplaintService:
         if has_perm(viewer.role, Perm.cases_read):
             return complaint
         raise ComplaintNotFound("No such complaint.")
+
+    def by_appeal_token(self, session: Session, number: str, token: str, settings: Settings) -> Complaint:
+        """The answered complaint of a person without an account, from the appeal link of their e-mail."""
+        complaint = session.scalars(
+            select(Complaint).where(Complaint.number == number.strip().upper())
+        ).one_or_none()
+        if (
+            complaint is None
+            or complaint.complainant_id is not None
+            or complaint.contact_email is None
+            or not hmac.compare_digest(token.encode(), visitor_appeal_token(settings, complaint.id).encode())
+        ):
+            raise ComplaintNotFound("No such complaint.")
+        return complaint
+
+    def appealed(self, session: Session, complaint: Complaint) -> bool:
+        return (
+            session.scalar(select(Appeal.id).where(Appeal.complaint_id == complaint.id).limit(1)) is not None
+        )
+
+    def appeal_answer_of(self, session: Session, complaint: Complaint) -> Statement | None:
+        return session.scalars(
+            select(Statement)
+            .where(Statement.complaint_id == complaint.id, Statement.kind == StatementKind.appeal_answer)
+            .order_by(Statement.created_at.desc())
+        ).first()
 
     def answer_of(self, session: Session, complaint: Complaint) -> Statement | None:
         return session.scalars(

@@ -18,7 +18,7 @@ from senim.complaint.evidence import MAX_FILES, ComplaintForm, FormEvidence
 from senim.complaint.rules import FIELD_LABELS, RuleSet
 from senim.complaint.service import MAX_DESCRIPTION, Filing, complaint_service
 from senim.errors import AppError
-from senim.models import User
+from senim.models import Complaint, User
 from senim.moderation.policy import ACTION_LABELS, TargetKind
 from senim.moderation.service import moderation_service
 from senim.web import i18n
@@ -33,6 +33,9 @@ Complainer = Annotated[Principal, Depends(requires(Perm.complain))]
 
 FILED = flash_message(
     "complaint_filed", N_("Your complaint is received. Its tracking number and deadline are below.")
+)
+APPEAL_RECEIVED = flash_message(
+    "visitor_appeal_received", N_("Your appeal is received. The answer will come by e-mail within 20 days.")
 )
 CONFIRMED = flash_message("complaint_confirmed", N_("Thank you: your request is confirmed and received."))
 
@@ -346,3 +349,52 @@ def reply_about_my_item(
             request, session, user, item_id, problems=form_problems(exc), values=data, status=exc.status_code
         )
     return redirect(f"/complaints/about/{item_id}", REPLIED)
+
+
+# --- an appeal by a person without an account, from the link e-mailed with the answer ----------------
+def _visitor_appeal_page(
+    request: Request,
+    session: DbSession,
+    complaint: Complaint,
+    *,
+    problems: list[str] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "complaint/visitor_appeal.html",
+        {
+            "complaint": complaint,
+            "answer": complaint_service.answer_of(session, complaint),
+            "appeal_answer": complaint_service.appeal_answer_of(session, complaint),
+            "appealed": complaint_service.appealed(session, complaint),
+            "action": request.url.path,
+            "problems": problems or [],
+            "values": values or {},
+        },
+        status_code=status,
+    )
+
+
+@router.get("/complaints/{number}/appeal/{token}")
+def visitor_appeal_page(
+    number: str, token: str, request: Request, session: DbSession, principal: Public
+) -> Response:
+    complaint = complaint_service.by_appeal_token(session, number, token[:100], request.app.state.settings)
+    return _visitor_appeal_page(request, session, complaint)
+
+
+@router.post("/complaints/{number}/appeal/{token}")
+def visitor_appeal_submit(
+    number: str, token: str, request: Request, form: Form, session: DbSession, principal: Public
+) -> Response:
+    complaint = complaint_service.by_appeal_token(session, number, token[:100], request.app.state.settings)
+    data = fields(form)
+    try:
+        moderation_service.file_visitor_appeal(session, complaint, data.get("reason", ""))
+    except AppError as exc:
+        return _visitor_appeal_page(
+            request, session, complaint, problems=form_problems(exc), values=data, status=exc.status_code
+        )
+    return redirect(request.url.path, APPEAL_RECEIVED)

@@ -148,7 +148,8 @@ class Appeal(IdMixin, Base):
     __tablename__ = "appeal"
 
     decision_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("decision.id"), index=True)
-    appellant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # None for a person without an account who complained and appeals from the link in their e-mail.
+    appellant_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     appellant_role: Mapped[str] = mapped_column(String(16))  # affected | complainant
     complaint_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("complaint.id"))
     reason: Mapped[str] = mapped_column(Text)

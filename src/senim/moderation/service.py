@@ -26,6 +26,7 @@ from senim.account.policy import Perm, has_perm
 from senim.account.service import account_service
 from senim.audit import Actor
 from senim.config import Settings, get_settings
+from senim.jobs import enqueue
 from senim.kit.clock import today_in, utcnow
 from senim.kit.deadlines import calendar_days_after_receipt, due_at
 from senim.kit.deadlines import warn_at as deadline_warn_at
@@ -68,7 +69,7 @@ from senim.moderation.errors import (
     NotYourCase,
 )
 from senim.moderation.policy import Action, DecisionDraft, GroundKind, Source, TargetKind
-from senim.moderation.statements import Context, appeal_answer, local, statement_of_reasons
+from senim.moderation.statements import Context, action_text, appeal_answer, local, statement_of_reasons
 from senim.notification.service import in_language, notification_service
 from senim.platform.service import platform_service
 from senim.web.i18n import N_
@@ -824,9 +825,11 @@ class ModerationService:
         raise DecisionNotFound("No such decision.")
 
     def _complainant_of(self, session: Session, viewer: User, decision: Decision) -> Complaint | None:
+        """A complaint the decision answered that ``viewer`` filed (as a person, or as the platform)."""
         return session.scalars(
             select(Complaint).where(
-                Complaint.answer_decision_id == decision.id, Complaint.complainant_id == viewer.id
+                Complaint.answer_decision_id == decision.id,
+                or_(Complaint.complainant_id == viewer.id, Complaint.platform_id == viewer.id),
             )
         ).first()
 
@@ -971,20 +974,57 @@ class ModerationService:
         base_url: str | None = None,
     ) -> Appeal:
         """Appeal a decision: the affected person or a complainant, within the owner's window; another
-        moderator than the one who decided takes the appeal (a case of its own)."""
+        moderator than the one who decided takes the appeal (a case of its own). An integrating platform
+        appeals for its own user the decision affects, or as the complainant when it filed the complaint."""
         decision = self.decision_for(session, user, decision_id)
-        # One appeal per person even when the same form is sent twice at once (PostgreSQL row lock).
-        session.scalars(select(Decision.id).where(Decision.id == decision.id).with_for_update()).one()
         appellant = user
-        if user.role == Role.integrating_platform:
-            # A platform appeals for its own user whose pushed content or account the decision affects.
+        role = self.appeal_role(session, user, decision)
+        if role is None and user.role == Role.integrating_platform:
             affected = session.get(User, decision.affected_user_id) if decision.affected_user_id else None
-            if affected is None or affected.platform_id != user.id:
-                raise AppealRefused("Only the person affected by a decision or a complainant can appeal it.")
-            appellant = affected
-        role = self.appeal_role(session, appellant, decision)
+            if affected is not None and affected.platform_id == user.id:
+                appellant = affected
+                role = self.appeal_role(session, affected, decision)
         if role is None:
             raise AppealRefused("Only the person affected by a decision or a complainant can appeal it.")
+        return self._open_appeal(
+            session,
+            decision,
+            reason,
+            appellant=appellant,
+            role=role[0],
+            complaint=role[1],
+            actor=Actor.of(user),
+        )
+
+    def file_visitor_appeal(self, session: Session, complaint: Complaint, reason: str) -> Appeal:
+        """A person without an account appeals the answer to their complaint (from the link in the
+        e-mail that carried the answer)."""
+        if complaint.answer_decision_id is None or complaint.contact_email is None:
+            raise AppealRefused("Only the person affected by a decision or a complainant can appeal it.")
+        decision = self.get_decision(session, complaint.answer_decision_id)
+        return self._open_appeal(
+            session,
+            decision,
+            reason,
+            appellant=None,
+            role="complainant",
+            complaint=complaint,
+            actor=Actor.system("visitor"),
+        )
+
+    def _open_appeal(
+        self,
+        session: Session,
+        decision: Decision,
+        reason: str,
+        *,
+        appellant: User | None,
+        role: str,
+        complaint: Complaint | None,
+        actor: Actor,
+    ) -> Appeal:
+        # One appeal per person even when the same form is sent twice at once (PostgreSQL row lock).
+        session.scalars(select(Decision.id).where(Decision.id == decision.id).with_for_update()).one()
         now = utcnow()
         if decision.status != DecisionStatus.in_force:
             raise AppealRefused("This decision is no longer in force.")
@@ -997,18 +1037,20 @@ class ModerationService:
                 min=MIN_APPEAL_CHARS,
                 max=MAX_APPEAL_CHARS,
             )
-        exists = session.scalar(
-            select(Appeal.id).where(Appeal.decision_id == decision.id, Appeal.appellant_id == appellant.id)
+        same = (
+            Appeal.appellant_id == appellant.id
+            if appellant is not None
+            else Appeal.complaint_id == (complaint.id if complaint else None)
         )
-        if exists is not None:
+        if session.scalar(select(Appeal.id).where(Appeal.decision_id == decision.id, same)) is not None:
             raise AppealExists("You have already appealed this decision.")
         due = due_at(APPEAL_ANSWER, now)
         appeal = Appeal(
             id=uuid.uuid4(),
             decision_id=decision.id,
-            appellant_id=appellant.id,
-            appellant_role=role[0],
-            complaint_id=role[1].id if role[1] else None,
+            appellant_id=appellant.id if appellant else None,
+            appellant_role=role,
+            complaint_id=complaint.id if complaint else None,
             reason=reason,
             status=AppealStatus.received,
             received_at=now,
@@ -1016,41 +1058,64 @@ class ModerationService:
         )
         session.add(appeal)
         session.flush()
-        target = self.target_of(session, decision)
         case = self.open_case(
             session,
-            target=target,
+            target=self.target_of(session, decision),
             source=Source.appeal,
             queue="appeals",
             priority=2,
             due=due,
             warn=deadline_warn_at(APPEAL_ANSWER, now, due),
             language=decision.content_language if decision.content_language == "kk" else None,
-            actor=Actor.of(user),
+            actor=actor,
             kind=CaseKind.appeal,
             key=f"appeal:{decision.id}",
             excluded_moderator_id=decision.decided_by_id,
         )
         appeal.case_id = case.id
         audit.record(
-            session, actor=Actor.of(user), tag="appeal:file", target=appeal, data={"decision_id": decision.id}
+            session, actor=actor, tag="appeal:file", target=appeal, data={"decision_id": decision.id}
         )
-        if appellant.platform_id is not None:
-            platform_service.notify_platform(
-                session,
-                appellant,
-                "appeal.received",
-                {"appeal_id": str(appeal.id), "decision_id": str(decision.id), "due_at": due.isoformat()},
-            )
+        self._tell_appellant(
+            session,
+            appeal,
+            "appeal.received",
+            {"due_at": due.isoformat()},
+            N_("Your appeal is received. Another person will review the decision by {due}."),
+            {"due": local(due)},
+        )
+        return appeal
+
+    def _tell_appellant(
+        self,
+        session: Session,
+        appeal: Appeal,
+        event: str,
+        data: dict[str, Any],
+        notice: str,
+        params: dict[str, Any] | None = None,
+    ) -> None:
+        """Tell the appellant: in-app and by e-mail; a platform's user or a platform by webhook; a person
+        without an account by e-mail (only once the appeal is answered)."""
+        data = {"appeal_id": str(appeal.id), "decision_id": str(appeal.decision_id), **data}
+        appellant = session.get(User, appeal.appellant_id) if appeal.appellant_id else None
+        if appellant is None:
+            if event == "appeal.decided" and appeal.complaint_id is not None:
+                from senim.complaint.service import ANSWER_EMAIL_JOB
+
+                enqueue(
+                    session,
+                    ANSWER_EMAIL_JOB,
+                    {"complaint_id": str(appeal.complaint_id), "kind": "appeal_answered"},
+                )
+        elif appellant.platform_id is not None:
+            platform_service.notify_platform(session, appellant, event, data)
+        elif appellant.role == Role.integrating_platform:
+            notification_service.emit(session, appellant.id, event, data)
         else:
             notification_service.notify(
-                session,
-                appellant,
-                N_("Your appeal is received. Another person will review the decision by {due}."),
-                {"due": local(due)},
-                link=f"/decisions/{decision.id}",
+                session, appellant, notice, params, link=f"/decisions/{appeal.decision_id}"
             )
-        return appeal
 
     def decide_appeal(
         self,
@@ -1104,12 +1169,10 @@ class ModerationService:
             appeal.status, appeal.outcome = AppealStatus.decided, outcome
             appeal.decided_by_id, appeal.decided_at = moderator.id, now
             appeal.new_decision_id = new_decision.id if new_decision else None
-            appellant = session.get(User, appeal.appellant_id)
-            if appellant is None:
-                continue
-            with in_language(appellant.language) as lang:
-                from senim.moderation.statements import action_text
-
+            appellant = session.get(User, appeal.appellant_id) if appeal.appellant_id else None
+            complaint = session.get(Complaint, appeal.complaint_id) if appeal.complaint_id else None
+            language = appellant.language if appellant else (complaint.language if complaint else "kk")
+            with in_language(language) as lang:
                 body = appeal_answer(
                     reversed_=reverse,
                     facts=facts,
@@ -1122,22 +1185,13 @@ class ModerationService:
                     kind=StatementKind.appeal_answer,
                     decision_id=decision.id,
                     appeal_id=appeal.id,
-                    recipient_id=appellant.id,
+                    complaint_id=appeal.complaint_id,
+                    recipient_id=appellant.id if appellant else None,
                     language=lang,
                     body=body,
                 )
             )
-            if appellant.platform_id is not None:
-                platform_service.notify_platform(
-                    session,
-                    appellant,
-                    "appeal.decided",
-                    {"appeal_id": str(appeal.id), "decision_id": str(decision.id), "outcome": outcome},
-                )
-            else:
-                notification_service.notify(
-                    session, appellant, APPEAL_NOTICE, link=f"/decisions/{decision.id}"
-                )
+            self._tell_appellant(session, appeal, "appeal.decided", {"outcome": outcome}, APPEAL_NOTICE)
         case.status, case.open_key, case.closed_at = CaseStatus.closed, None, now
         _event(session, case, "decided", moderator.id, outcome=outcome)
         audit.record(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 13:47:33.852583
+Create Date: 2026-11-28 14:47:18.893056
 """
 
 from collections.abc import Sequence
@@ -621,7 +621,7 @@ def upgrade() -> None:
     op.create_table(
         "appeal",
         sa.Column("decision_id", sa.Uuid(), nullable=False),
-        sa.Column("appellant_id", sa.Uuid(), nullable=False),
+        sa.Column("appellant_id", sa.Uuid(), nullable=True),
         sa.Column("appellant_role", sa.String(length=16), nullable=False),
         sa.Column("complaint_id", sa.Uuid(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
