@@ -791,6 +791,7 @@ def test_a_decision_on_a_platforms_item_is_pushed_to_it_by_webhook(
     client.cookies.clear()
     seen = client.get(f"/api/v1/decisions/{decision.id}", headers=platform.headers)
     assert seen.status_code == 200
+    assert [s["body"] for s in seen.json()["statements"]] == [statement.body]
     export = client.get(f"/api/v1/decisions/{decision.id}/dsa", headers=platform.headers)
     assert export.status_code == 200
     assert export.json()["problems"] == {}
