@@ -34,6 +34,7 @@ from senim.community.errors import (
     SlugTaken,
 )
 from senim.kit import cursor as page_cursor
+from senim.kit.text import clean
 from senim.models import Community, CommunityMember, CommunityStatus, MemberRole, User
 
 MAX_PAGE = 100
@@ -61,7 +62,7 @@ class MemberPage:
 
 def _clean_text(text: str) -> str:
     """Form text arrives with CRLF line ends; trailing blanks mean nothing in Markdown."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+    return clean(text.replace("\r\n", "\n").replace("\r", "\n")).rstrip()
 
 
 def _clamp(limit: int) -> int:
@@ -190,7 +191,7 @@ class CommunityService:
     def create(self, session: Session, user: User, slug: str, name: str, description: str = "") -> Community:
         """Create a public community; its creator becomes its owner (LAW-52 (4))."""
         slug = policy.normalise_slug(slug)
-        name = name.strip()
+        name = clean(name).strip()
         description = _clean_text(description)
         found = policy.problems(slug, name, description)
         if found:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from senim.kit.text import clean
 from senim.models.account import User
 from senim.models.content import ItemKind, ItemStatus
 from senim.web.i18n import N_
@@ -30,8 +31,9 @@ def is_adult(viewer: User | None) -> bool:
 
 
 def normalise_body(body: str) -> str:
-    """Line endings as ``\\n`` and no surrounding blank space: what is stored and what is counted."""
-    return body.replace("\r\n", "\n").replace("\r", "\n").strip()
+    """Line endings as ``\\n``, no control characters, no surrounding blank space: what is stored and
+    what is counted."""
+    return clean(body.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def body_problem(kind: ItemKind, body: str, *, image_count: int = 0) -> str | None:

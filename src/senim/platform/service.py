@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
@@ -29,6 +29,7 @@ from senim.account.service import account_service
 from senim.audit import Actor
 from senim.content.policy import DETECTION_SCAN_JOB
 from senim.kit.clock import as_utc, utcnow
+from senim.kit.text import clean
 from senim.models import ContentItem, ItemKind, ItemStatus, Role, User
 from senim.notification.service import notification_service
 from senim.platform.errors import (
@@ -167,6 +168,9 @@ class PlatformService:
         """Create or update the platform's account ``external_id`` (a Senim user with role ``user``)."""
         self._require_platform(platform)
         _check_external_id(external_id)
+        data = replace(
+            data, display_name=clean(data.display_name), bio=None if data.bio is None else clean(data.bio)
+        )
         found = _account_problems(data)
         if found:
             raise PushInvalid(found[0], fields=found)
@@ -248,6 +252,7 @@ class PlatformService:
         _check_external_id(data.author_external_id)
         if data.parent_external_id is not None:
             _check_external_id(data.parent_external_id)
+        data = replace(data, body=clean(data.body))
         found = _item_problems(data)
         if found:
             raise PushInvalid(found[0], fields=found)
