@@ -38,6 +38,7 @@ def test_taxonomy_for_a_date_with_labels(api: TestClient) -> None:
         "legal_basis": "OPL Art. 14(1)",
         "label": "Propaganda of or calls for suicide",
         "threat_to_life": True,
+        "severity": "critical",
         "child_related": False,
         "dsa_category": "STATEMENT_CATEGORY_SELF_HARM",
     }

@@ -173,3 +173,21 @@ def test_categories_module_does_no_io() -> None:
     assert imported <= {"__future__", "collections.abc", "dataclasses", "datetime", "enum", "senim.web.i18n"}
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     assert not names & {"open", "print", "input", "exec", "eval", "__import__"}
+
+
+@pytest.mark.law("LAW-19")
+def test_every_threat_to_life_is_critical_and_severity_follows_the_group() -> None:
+    from senim.taxonomy import Group, Severity, versions
+
+    for version in versions():
+        for c in version.categories:
+            if c.threat_to_life:
+                assert c.severity is Severity.critical, c.key
+            elif c.group is Group.harmful_to_children or c.child_related:
+                assert c.severity is Severity.high, c.key
+            elif c.group is Group.unlawful:
+                assert c.severity is Severity.medium, c.key
+            else:
+                assert c.severity is Severity.low, c.key
+    suicide = versions()[-1].get("unlawful.suicide")
+    assert suicide.severity is Severity.critical

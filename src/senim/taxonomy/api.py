@@ -72,6 +72,7 @@ def read_taxonomy(
                 legal_basis=c.legal_basis,
                 label=gettext(c.label),
                 threat_to_life=c.threat_to_life,
+                severity=c.severity,
                 child_related=c.child_related,
                 dsa_category=c.dsa_category,
             )

@@ -25,6 +25,13 @@ class Group(StrEnum):
     terms = "terms"  # the platform's terms of use
 
 
+class Severity(StrEnum):
+    critical = "critical"  # a threat to life or safety: law enforcement is notified at once (LAW-19)
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
 # The DSA statement-of-reasons ``category`` enum (schema in force since 1 July 2025, peers.md §3).
 DSA_CATEGORIES: frozenset[str] = frozenset(
     {
@@ -66,6 +73,18 @@ class Category:
     threat_to_life: bool = False  # may require an immediate law-enforcement notice (LAW-19)
     child_related: bool = False
     statutory_wording: str = ""  # the statute's own (Russian) word where a version changed it
+
+    @property
+    def severity(self) -> Severity:
+        """How grave the category is, for rule priorities and escalation defaults: critical for threats to
+        life or safety, high for what harms children, medium for other unlawful content, low otherwise."""
+        if self.threat_to_life:
+            return Severity.critical
+        if self.child_related or self.group is Group.harmful_to_children:
+            return Severity.high
+        if self.group is Group.unlawful:
+            return Severity.medium
+        return Severity.low
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ class CategoryRead(BaseModel):
     legal_basis: str
     label: str
     threat_to_life: bool
+    severity: str
     child_related: bool
     dsa_category: str
 
