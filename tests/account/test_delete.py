@@ -129,6 +129,7 @@ def test_delete_my_account_through_the_pages(client: TestClient, session: Sessio
     assert record.actor_id == user.id and record.target_id == str(user.id)
     assert record.data == {
         "items_deleted": 3,
+        "kept_under_hold": 0,
         "communities_left": 1,
         "sessions_ended": 2,
         "tokens_revoked": 1,

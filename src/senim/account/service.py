@@ -414,7 +414,7 @@ class AccountService:
         if user.password_hash is not None and not _verify(self.settings, user.password_hash, password or ""):
             raise Invalid("The current password is wrong.")
         was_minor = user.is_minor
-        items = self._delete_own_items(session, user)
+        items, kept = self._delete_own_items(session, user)
         left = self._leave_communities(session, user)
         user.status = AccountStatus.deleted
         user.display_name = DELETED_DISPLAY_NAME
@@ -426,6 +426,7 @@ class AccountService:
         ended = self._end_access(session, user)
         summary: dict[str, object] = {
             "items_deleted": items,
+            "kept_under_hold": kept,
             "communities_left": left,
             **ended,
             "was_minor": was_minor,
@@ -433,7 +434,7 @@ class AccountService:
         audit.record(session, actor=Actor.of(user), tag="user:delete_account", target=user, data=summary)
         return summary
 
-    def _delete_own_items(self, session: Session, user: User) -> int:
+    def _delete_own_items(self, session: Session, user: User) -> tuple[int, int]:
         """Delete every post and comment of ``user`` that still exists, through the content service."""
         ids = list(
             session.scalars(
@@ -446,9 +447,13 @@ class AccountService:
                 .order_by(ContentItem.created_at, ContentItem.id)
             )
         )
+        deleted = 0
         for item_id in ids:
+            if content_service.is_held(session, item_id):
+                continue  # kept as evidence under a legal hold (``kept_under_hold`` in the summary)
             content_service.delete_own(session, user, item_id)
-        return len(ids)
+            deleted += 1
+        return deleted, len(ids) - deleted
 
     def _leave_communities(self, session: Session, user: User) -> int:
         """Leave every community ``user`` joined, except those they own (they stay for their members)."""

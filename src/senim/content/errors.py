@@ -1,6 +1,7 @@
 """Content errors; messages are catalog ids rendered in the reader's language."""
 
-from senim.errors import AppError, Forbidden, Invalid, NotFound, PayloadTooLarge
+from senim.errors import AppError, Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge
+from senim.web.i18n import N_
 
 
 class ContentInvalid(Invalid):
@@ -30,3 +31,10 @@ class NotMember(Forbidden):
 class UnsupportedMediaType(AppError):
     status_code = 415
     code = "unsupported_media_type"
+
+
+class ItemHeld(Conflict):
+    code = "item_held"
+
+
+HELD = N_("This content is kept as evidence under a legal hold and cannot be changed or deleted now.")

@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from senim.kit.cursor import Keyset
-from senim.models import ContentItem, ItemKind, ItemStatus, Media, User
+from senim.models import ContentItem, ItemKind, ItemStatus, LegalHold, Media, User
 
 
 class ContentRepository:
@@ -31,6 +31,11 @@ class ContentRepository:
         if not ids:
             return {}
         return {i.id: i for i in session.scalars(select(ContentItem).where(ContentItem.id.in_(ids)))}
+
+    def active_hold(self, session: Session, item_id: uuid.UUID) -> LegalHold | None:
+        return session.scalars(
+            select(LegalHold).where(LegalHold.item_id == item_id, LegalHold.released_at.is_(None)).limit(1)
+        ).first()
 
     def get_media(self, session: Session, media_id: uuid.UUID) -> Media | None:
         return session.get(Media, media_id)

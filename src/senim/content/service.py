@@ -24,13 +24,14 @@ from senim.community.service import community_service
 from senim.config import Settings, get_settings
 from senim.content import media as media_files
 from senim.content import policy
-from senim.content.errors import ContentInvalid, ItemNotFound, NotAuthor, NotMember
+from senim.content.errors import HELD, ContentInvalid, ItemHeld, ItemNotFound, NotAuthor, NotMember
 from senim.content.policy import DETECTION_SCAN_JOB
 from senim.content.repository import content_repository as repo
 from senim.errors import Conflict, NotFound
 from senim.kit import cursor as page_cursor
 from senim.kit.clock import utcnow
-from senim.models import Community, ContentItem, ItemKind, ItemStatus, Media, User
+from senim.kit.text import clean
+from senim.models import Community, ContentItem, ItemKind, ItemStatus, LegalHold, Media, User
 
 
 @dataclass
@@ -218,6 +219,7 @@ class ContentService:
 
     def edit(self, session: Session, actor_user: User, item_id: uuid.UUID, body: str) -> ContentItem:
         item = self._own_item(session, actor_user, item_id)
+        self._refuse_if_held(session, item)
         kind = ItemKind(item.kind)
         text = policy.normalise_body(body)
         image_count = len(repo.media_for_items(session, [item.id])[item.id]) if kind is ItemKind.post else 0
@@ -249,6 +251,7 @@ class ContentService:
     def delete_own(self, session: Session, user: User, item_id: uuid.UUID) -> ContentItem:
         """The author deletes their item: it is gone for every reader, its images are no longer served."""
         item = self._own_item(session, user, item_id)
+        self._refuse_if_held(session, item)
         previous = item.status
         item.status = ItemStatus.deleted
         item.deleted_at = utcnow()
@@ -261,6 +264,47 @@ class ContentService:
             data={"kind": item.kind, "status_before": previous},
         )
         return item
+
+    # --- legal holds (evidence) ------------------------------------------------------------------
+    def is_held(self, session: Session, item_id: uuid.UUID) -> bool:
+        return repo.active_hold(session, item_id) is not None
+
+    def _refuse_if_held(self, session: Session, item: ContentItem) -> None:
+        if self.is_held(session, item.id):
+            raise ItemHeld(HELD)
+
+    def place_hold(
+        self, session: Session, actor: Actor, item: ContentItem, *, reason: str, source: str
+    ) -> LegalHold:
+        """Keep ``item`` as evidence (an escalation, an order): no deletion or edit, by anyone, until
+        released. Placing a second hold while one is in force returns the one in force."""
+        existing = repo.active_hold(session, item.id)
+        if existing is not None:
+            return existing
+        hold = LegalHold(
+            id=uuid.uuid4(),
+            item_id=item.id,
+            reason=clean(reason).strip()[:500],
+            source=source,
+            created_by_id=actor.id,
+        )
+        session.add(hold)
+        session.flush()
+        audit.record(
+            session, actor=actor, tag="item:hold", target=item, data={"hold_id": hold.id, "source": source}
+        )
+        return hold
+
+    def release_hold(
+        self, session: Session, actor: Actor, item: ContentItem, *, reason: str
+    ) -> LegalHold | None:
+        hold = repo.active_hold(session, item.id)
+        if hold is None:
+            return None
+        hold.released_at, hold.released_by_id = utcnow(), actor.id
+        hold.release_reason = clean(reason).strip()[:500]
+        audit.record(session, actor=actor, tag="item:release_hold", target=item, data={"hold_id": hold.id})
+        return hold
 
     # --- read ---------------------------------------------------------------------------------
     def may_view(self, viewer: User | None, item: ContentItem) -> bool:

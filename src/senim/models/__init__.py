@@ -19,7 +19,7 @@ from senim.models.complaint import (
     ComplaintRuleSet,
     ComplaintStatus,
 )
-from senim.models.content import ContentItem, ItemKind, ItemStatus, Media
+from senim.models.content import ContentItem, ItemKind, ItemStatus, LegalHold, Media
 from senim.models.feed import HiddenItem, HiddenKind
 from senim.models.job import Job, JobSchedule, JobStatus, Priority
 from senim.models.moderation import (
@@ -70,6 +70,7 @@ __all__ = [
     "Job",
     "JobSchedule",
     "JobStatus",
+    "LegalHold",
     "LoginAttempt",
     "Media",
     "MemberRole",

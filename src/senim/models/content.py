@@ -62,3 +62,18 @@ class Media(IdMixin, CreatedMixin, Base):
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class LegalHold(IdMixin, CreatedMixin, Base):
+    """Evidence kept: while a hold is in force nobody, the author included, deletes or edits the item
+    (escalations to law enforcement, orders of state bodies)."""
+
+    __tablename__ = "legal_hold"
+
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("content_item.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(32))  # escalation, order, moderation
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    released_at: Mapped[datetime | None]
+    released_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    release_reason: Mapped[str] = mapped_column(String(500), default="")

@@ -27,7 +27,9 @@ from senim import audit, jobs
 from senim.account import policy as account_policy
 from senim.account.service import account_service
 from senim.audit import Actor
+from senim.content.errors import HELD, ItemHeld
 from senim.content.policy import DETECTION_SCAN_JOB
+from senim.content.service import content_service
 from senim.kit.clock import as_utc, utcnow
 from senim.kit.text import clean
 from senim.models import ContentItem, ItemKind, ItemStatus, Role, User
@@ -338,6 +340,8 @@ class PlatformService:
         item = self._item(session, platform, external_id, lock=True)
         if item is None:
             raise PlatformRecordNotFound("No such item.")
+        if content_service.is_held(session, item.id):
+            raise ItemHeld(HELD)
         if item.status != ItemStatus.deleted:
             previous = item.status
             item.status = ItemStatus.deleted

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 14:47:18.893056
+Create Date: 2026-11-28 15:02:25.136563
 """
 
 from collections.abc import Sequence
@@ -378,6 +378,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_content_item_community_id"), ["community_id"], unique=False)
         batch_op.create_index("ix_content_item_feed", ["kind", "status", "created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_content_item_parent_id"), ["parent_id"], unique=False)
+
+    op.create_table(
+        "legal_hold",
+        sa.Column("item_id", sa.Uuid(), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("source", sa.String(length=32), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.Column("released_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("released_by_id", sa.Uuid(), nullable=True),
+        sa.Column("release_reason", sa.String(length=500), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["user_account.id"], name=op.f("fk_legal_hold_created_by_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["content_item.id"], name=op.f("fk_legal_hold_item_id_content_item")
+        ),
+        sa.ForeignKeyConstraint(
+            ["released_by_id"], ["user_account.id"], name=op.f("fk_legal_hold_released_by_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_legal_hold")),
+    )
+    with op.batch_alter_table("legal_hold", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_legal_hold_item_id"), ["item_id"], unique=False)
 
     op.create_table(
         "media",
@@ -798,6 +823,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_media_item_id"))
 
     op.drop_table("media")
+    with op.batch_alter_table("legal_hold", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_legal_hold_item_id"))
+
+    op.drop_table("legal_hold")
     with op.batch_alter_table("content_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_content_item_parent_id"))
         batch_op.drop_index("ix_content_item_feed")
