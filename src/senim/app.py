@@ -39,6 +39,7 @@ DOMAINS = [
     "taxonomy",
     "complaint",
     "moderation",
+    "detection",
 ]
 
 

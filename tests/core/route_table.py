@@ -47,6 +47,7 @@ HOLDERS: dict[Perm, set[Role | None]] = {
         Role.auditor,
     },
     Perm.complaint_rules_manage: {Role.administrator},
+    Perm.detection_manage: {Role.administrator},
 }
 
 # Framework routes that are not Senim's: the OpenAPI document, its browser, static files. All public.
@@ -86,11 +87,15 @@ ROUTES: dict[tuple[str, str], Perm] = {
     ("GET", "/api/v1/decisions/{decision_id}"): Perm.signed_in,
     ("POST", "/api/v1/decisions/{decision_id}/appeals"): Perm.complain,
     ("GET", "/api/v1/decisions/{decision_id}/dsa"): Perm.signed_in,
+    ("GET", "/api/v1/detection/rules"): Perm.detection_manage,
+    ("PUT", "/api/v1/detection/rules/{name}"): Perm.detection_manage,
+    ("POST", "/api/v1/detection/rules/{name}/status"): Perm.detection_manage,
     ("GET", "/api/v1/documents/{kind}"): Perm.public,
     ("GET", "/api/v1/feed"): Perm.public,
     ("GET", "/api/v1/hidden"): Perm.participate,
     ("POST", "/api/v1/hidden"): Perm.participate,
     ("DELETE", "/api/v1/hidden/{target_type}/{target_id}"): Perm.participate,
+    ("GET", "/api/v1/items/{item_id}/signals"): Perm.cases_read,
     ("GET", "/api/v1/jobs"): Perm.jobs_read,
     ("GET", "/api/v1/jobs/counts"): Perm.jobs_read,
     ("GET", "/api/v1/jobs/{job_id}"): Perm.jobs_read,

@@ -28,6 +28,7 @@ class Perm(StrEnum):
     moderate_senior = "moderate:senior"  # cases escalated to senior moderators
     cases_read = "cases:read"  # read cases, decisions and their statements (oversight)
     complaint_rules_manage = "complaint_rules:manage"  # the owner's complaint rules
+    detection_manage = "detection:manage"  # detection rules: edit, shadow, go live, retire
 
 
 CONSOLE = STAFF_ROLES
@@ -51,7 +52,7 @@ for _role in (Role.moderator, Role.senior_moderator, Role.safety_officer):
     ROLE_PERMS[_role] |= {Perm.moderate, Perm.cases_read}
 ROLE_PERMS[Role.senior_moderator] |= {Perm.moderate_senior}
 ROLE_PERMS[Role.legal_officer] |= {Perm.cases_read}
-ROLE_PERMS[Role.administrator] |= {Perm.cases_read, Perm.complaint_rules_manage}
+ROLE_PERMS[Role.administrator] |= {Perm.cases_read, Perm.complaint_rules_manage, Perm.detection_manage}
 
 # Scopes an API token may carry; a token acts with its principal's permissions within its scopes.
 TOKEN_SCOPES: dict[Role, frozenset[str]] = {

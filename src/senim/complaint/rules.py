@@ -17,10 +17,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from senim import taxonomy
-from senim.kit import deadlines
+from senim.kit import deadlines, validation
 from senim.moderation.policy import TargetKind
 from senim.taxonomy import Category, Group
 from senim.web.i18n import N_
@@ -164,14 +164,7 @@ class RuleSet(_Strict):
 
 def problems(data: object) -> list[str]:
     """What is wrong with a rule set submitted as JSON data: "path: message" lines; empty when valid."""
-    try:
-        RuleSet.model_validate(data)
-    except ValidationError as exc:
-        return [
-            f"{'.'.join(str(p) for p in err['loc']) or '(rules)'}: {err['msg'].removeprefix('Value error, ')}"
-            for err in exc.errors()
-        ]
-    return []
+    return validation.problems(RuleSet, data, "(rules)")
 
 
 def category_label(rule: CategoryRule, language: str, gettext: object) -> str:

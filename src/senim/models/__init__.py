@@ -20,6 +20,7 @@ from senim.models.complaint import (
     ComplaintStatus,
 )
 from senim.models.content import ContentItem, ItemKind, ItemStatus, LegalHold, Media
+from senim.models.detection import DetectionRule, DetectionRuleVersion, Signal
 from senim.models.feed import HiddenItem, HiddenKind
 from senim.models.job import Job, JobSchedule, JobStatus, Priority
 from senim.models.moderation import (
@@ -62,6 +63,8 @@ __all__ = [
     "ContentItem",
     "Decision",
     "DecisionStatus",
+    "DetectionRule",
+    "DetectionRuleVersion",
     "DocumentAcceptance",
     "HiddenItem",
     "HiddenKind",
@@ -78,6 +81,7 @@ __all__ = [
     "Notification",
     "Priority",
     "Role",
+    "Signal",
     "Statement",
     "StatementKind",
     "Strike",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 15:02:25.136563
+Create Date: 2026-11-28 15:13:40.115746
 """
 
 from collections.abc import Sequence
@@ -55,6 +55,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_audit_record_tag"), ["tag"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_record_target_id"), ["target_id"], unique=False)
 
+    op.create_table(
+        "detection_rule",
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("updated_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_detection_rule")),
+        sa.UniqueConstraint("name", name=op.f("uq_detection_rule_name")),
+    )
     op.create_table(
         "job",
         sa.Column("name", sa.String(length=80), nullable=False),
@@ -204,6 +215,30 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_complaint_rule_set")),
         sa.UniqueConstraint("version", name=op.f("uq_complaint_rule_set_version")),
+    )
+    op.create_table(
+        "detection_rule_version",
+        sa.Column("rule_id", sa.Uuid(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column(
+            "spec",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_detection_rule_version_created_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["rule_id"], ["detection_rule.id"], name=op.f("fk_detection_rule_version_rule_id_detection_rule")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_detection_rule_version")),
+        sa.UniqueConstraint("rule_id", "version", name=op.f("uq_detection_rule_version_rule_id_version")),
     )
     op.create_table(
         "document_acceptance",
@@ -481,6 +516,34 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_moderation_case_queue", ["status", "queue", "priority", "due_at"], unique=False
         )
+
+    op.create_table(
+        "signal",
+        sa.Column("item_id", sa.Uuid(), nullable=False),
+        sa.Column("rule_id", sa.Uuid(), nullable=False),
+        sa.Column("rule_version", sa.Integer(), nullable=False),
+        sa.Column("category", sa.String(length=64), nullable=False),
+        sa.Column("score", sa.Double(), nullable=False),
+        sa.Column(
+            "evidence",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("shadow", sa.Boolean(), nullable=False),
+        sa.Column("action", sa.String(length=32), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["content_item.id"], name=op.f("fk_signal_item_id_content_item")
+        ),
+        sa.ForeignKeyConstraint(
+            ["rule_id"], ["detection_rule.id"], name=op.f("fk_signal_rule_id_detection_rule")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_signal")),
+    )
+    with op.batch_alter_table("signal", schema=None) as batch_op:
+        batch_op.create_index("ix_signal_item_created", ["item_id", "created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_signal_rule_id"), ["rule_id"], unique=False)
 
     op.create_table(
         "case_event",
@@ -809,6 +872,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_case_event_case_at")
 
     op.drop_table("case_event")
+    with op.batch_alter_table("signal", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_signal_rule_id"))
+        batch_op.drop_index("ix_signal_item_created")
+
+    op.drop_table("signal")
     with op.batch_alter_table("moderation_case", schema=None) as batch_op:
         batch_op.drop_index("ix_moderation_case_queue")
         batch_op.drop_index(batch_op.f("ix_moderation_case_item_id"))
@@ -859,6 +927,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_document_acceptance_user_id"))
 
     op.drop_table("document_acceptance")
+    op.drop_table("detection_rule_version")
     op.drop_table("complaint_rule_set")
     op.drop_table("community")
     with op.batch_alter_table("api_token", schema=None) as batch_op:
@@ -876,6 +945,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_job_claim")
 
     op.drop_table("job")
+    op.drop_table("detection_rule")
     with op.batch_alter_table("audit_record", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_record_target_id"))
         batch_op.drop_index(batch_op.f("ix_audit_record_tag"))

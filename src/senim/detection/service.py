@@ -1,0 +1,235 @@
+"""Detection: rules saved, versioned and moved through their lifecycle (audited), and items scanned.
+
+``scan_item`` runs the shadow and live rules over an item's text. Every finding is recorded as a signal
+(category, score, evidence spans, rule and version); a live rule then acts: it opens a moderation case
+(source: detection) with its priority, hides the item pending review, or age-restricts it by a fully
+automated decision with its statement of reasons. Shadow rules record and act on nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from senim import audit, taxonomy
+from senim.audit import Actor
+from senim.detection import engine
+from senim.detection.errors import RuleInvalid, RuleMoveRefused, RuleNotFound
+from senim.detection.rules import RuleSpec, RuleStatus, may_move, problems
+from senim.kit.text import clean
+from senim.models import ContentItem, DetectionRule, DetectionRuleVersion, ItemStatus, Signal
+from senim.moderation import policy as moderation_policy
+from senim.moderation.policy import Action, DecisionDraft, GroundKind, Source, TargetKind
+from senim.moderation.service import Target, moderation_service
+from senim.taxonomy import Severity
+from senim.web.i18n import N_
+
+ACTIVE = (RuleStatus.shadow, RuleStatus.live)
+NAME_RE = re.compile(r"[a-z][a-z0-9_.-]{2,63}")
+DETECTED_FACTS = N_(
+    "Automated detection found content of this category; the restriction was applied automatically and a "
+    "person reviews it on appeal."
+)
+SYSTEM = Actor.system("detection")
+
+# Compiled rules by (rule id, version): building automata for big term lists is the costly part.
+_compiled: dict[tuple[uuid.UUID, int, str], engine.CompiledRule] = {}
+_lock = threading.Lock()
+
+
+def _queue(category: str) -> str:
+    severity = taxonomy.versions()[-1].get(category).severity
+    return {Severity.critical: "urgent", Severity.high: "children"}.get(severity, "unlawful")
+
+
+class DetectionService:
+    # --- rules --------------------------------------------------------------------------------
+    def get_rule(self, session: Session, name: str) -> DetectionRule:
+        rule = session.scalars(select(DetectionRule).where(DetectionRule.name == name)).one_or_none()
+        if rule is None:
+            raise RuleNotFound("No such detection rule.")
+        return rule
+
+    def rules(self, session: Session) -> list[DetectionRule]:
+        return list(session.scalars(select(DetectionRule).order_by(DetectionRule.name)))
+
+    def signals_of(self, session: Session, item_id: uuid.UUID) -> list[tuple[Signal, str]]:
+        """The signals about an item, newest first, each with its rule's name."""
+        rows = session.execute(
+            select(Signal, DetectionRule.name)
+            .join(DetectionRule, DetectionRule.id == Signal.rule_id)
+            .where(Signal.item_id == item_id)
+            .order_by(Signal.created_at.desc())
+        )
+        return [(signal, name) for signal, name in rows]
+
+    def spec_of(self, session: Session, rule: DetectionRule, version: int | None = None) -> RuleSpec:
+        row = session.scalars(
+            select(DetectionRuleVersion).where(
+                DetectionRuleVersion.rule_id == rule.id,
+                DetectionRuleVersion.version == (version or rule.version),
+            )
+        ).one()
+        return RuleSpec.model_validate(row.spec)
+
+    def save_rule(
+        self, session: Session, actor: Actor, name: str, data: object, note: str = ""
+    ) -> DetectionRule:
+        """Create a rule (as a draft) or store a new version of it; refused with the path of each problem."""
+        found = problems(data)
+        if not NAME_RE.fullmatch(name):
+            found.insert(0, "name: 3 to 64 lower-case letters, digits, dots, dashes or underscores")
+        if found:
+            raise RuleInvalid("The detection rule is not valid.", fields=found)
+        spec = RuleSpec.model_validate(data)
+        rule = session.scalars(
+            select(DetectionRule).where(DetectionRule.name == name).with_for_update()
+        ).one_or_none()
+        if rule is None:
+            rule = DetectionRule(id=uuid.uuid4(), name=name, status=RuleStatus.draft, version=1)
+            session.add(rule)
+            session.flush()
+        else:
+            latest = session.scalar(
+                select(func.max(DetectionRuleVersion.version)).where(DetectionRuleVersion.rule_id == rule.id)
+            )
+            rule.version = int(latest or 0) + 1
+        session.add(
+            DetectionRuleVersion(
+                id=uuid.uuid4(),
+                rule_id=rule.id,
+                version=rule.version,
+                spec=spec.model_dump(mode="json"),
+                note=clean(note).strip()[:500],
+                created_by_id=actor.id,
+            )
+        )
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            tag="detection_rule:save",
+            target=rule,
+            data={"name": name, "version": rule.version, "category": spec.category},
+        )
+        return rule
+
+    def move(self, session: Session, actor: Actor, name: str, to: RuleStatus) -> DetectionRule:
+        """draft → shadow → live → retired (and back where ``rules.TRANSITIONS`` allows), audited."""
+        rule = self.get_rule(session, name)
+        current = RuleStatus(rule.status)
+        if not may_move(current, to):
+            raise RuleMoveRefused("A rule cannot move from {current} to {to}.", current=current, to=to)
+        rule.status = to
+        audit.record(
+            session, actor=actor, tag="detection_rule:move", target=rule, data={"from": current, "to": to}
+        )
+        return rule
+
+    def _active_rules(self, session: Session) -> list[engine.CompiledRule]:
+        rules = list(session.scalars(select(DetectionRule).where(DetectionRule.status.in_(ACTIVE))))
+        compiled = []
+        for rule in rules:
+            key = (rule.id, rule.version, rule.status)
+            with _lock:
+                found = _compiled.get(key)
+            if found is None:
+                found = engine.compile_rule(
+                    str(rule.id),
+                    rule.name,
+                    rule.version,
+                    RuleStatus(rule.status),
+                    self.spec_of(session, rule),
+                )
+                with _lock:
+                    _compiled[key] = found
+            compiled.append(found)
+        return compiled
+
+    # --- scanning -----------------------------------------------------------------------------
+    def scan_item(self, session: Session, item_id: uuid.UUID) -> list[Signal]:
+        """Scan one post or comment (the ``detection.scan`` job); returns the signals recorded."""
+        item = session.get(ContentItem, item_id)
+        if item is None or item.status in (ItemStatus.deleted, ItemStatus.removed):
+            return []
+        findings = engine.evaluate(self._active_rules(session), item.body)
+        signals = []
+        for finding in findings:
+            rule = finding.rule
+            live = rule.status is RuleStatus.live
+            signal = Signal(
+                id=uuid.uuid4(),
+                item_id=item.id,
+                rule_id=uuid.UUID(rule.rule_id),
+                rule_version=rule.version,
+                category=rule.spec.category,
+                score=finding.score,
+                evidence=[{"start": h.start, "end": h.end, "matcher": h.matcher} for h in finding.hits],
+                shadow=not live,
+                action=rule.spec.action.type if live else None,
+            )
+            session.add(signal)
+            session.flush()
+            audit.record(
+                session,
+                actor=SYSTEM,
+                tag="signal:record",
+                target=signal,
+                data={"item_id": item.id, "rule": rule.name, "version": rule.version, "shadow": not live},
+            )
+            if live:
+                self._act(session, item, finding)
+            signals.append(signal)
+        return signals
+
+    def _act(self, session: Session, item: ContentItem, finding: engine.Finding) -> None:
+        spec = finding.rule.spec
+        action = spec.action
+        if action.type == "age_restrict":
+            moderation_service.record_decision(
+                session,
+                actor=SYSTEM,
+                moderator=None,
+                target=Target(subject=TargetKind.item, item=item),
+                draft=DecisionDraft(
+                    target=TargetKind.item,
+                    action=Action.age_restrict,
+                    ground_kind=GroundKind.law,
+                    category=spec.category,
+                    terms_clause=None,
+                    facts=DETECTED_FACTS,
+                    age_sign=action.age_sign,
+                ),
+                source=Source.detection,
+                automated_detection=True,
+                automated_decision=moderation_policy.Automation.fully,
+            )
+            return
+        case = moderation_service.open_case(
+            session,
+            target=Target(subject=TargetKind.item, item=item),
+            source=Source.detection,
+            queue=_queue(spec.category),
+            priority=action.priority,
+            due=None,
+            warn=None,
+            language="kk" if moderation_policy.guess_language(item.body) == "kk" else None,
+            actor=SYSTEM,
+        )
+        if action.type == "hide_pending_review" and item.status == ItemStatus.visible:
+            item.status = ItemStatus.hidden
+            case.interim_hidden = True
+            audit.record(
+                session,
+                actor=SYSTEM,
+                tag="item:hide_pending_review",
+                target=item,
+                data={"case_id": case.id, "rule": finding.rule.name},
+            )
+
+
+detection_service = DetectionService()
