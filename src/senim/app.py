@@ -40,6 +40,7 @@ DOMAINS = [
     "complaint",
     "moderation",
     "detection",
+    "escalation",
 ]
 
 

@@ -34,7 +34,7 @@ EXPECTED = {
     Role.auditor: {"/console", "/console/jobs", "/console/audit"},
     Role.moderator: MODERATION,
     Role.senior_moderator: MODERATION,
-    Role.safety_officer: MODERATION,
+    Role.safety_officer: MODERATION | {"/console/escalations"},
 }
 
 

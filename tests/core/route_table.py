@@ -48,6 +48,9 @@ HOLDERS: dict[Perm, set[Role | None]] = {
     },
     Perm.complaint_rules_manage: {Role.administrator},
     Perm.detection_manage: {Role.administrator},
+    Perm.escalate: {Role.moderator, Role.senior_moderator, Role.safety_officer},
+    Perm.escalations_read: {Role.safety_officer, Role.law_enforcement},
+    Perm.escalations_acknowledge: {Role.safety_officer, Role.law_enforcement},
 }
 
 # Framework routes that are not Senim's: the OpenAPI document, its browser, static files. All public.
@@ -91,10 +94,14 @@ ROUTES: dict[tuple[str, str], Perm] = {
     ("PUT", "/api/v1/detection/rules/{name}"): Perm.detection_manage,
     ("POST", "/api/v1/detection/rules/{name}/status"): Perm.detection_manage,
     ("GET", "/api/v1/documents/{kind}"): Perm.public,
+    ("GET", "/api/v1/escalations"): Perm.escalations_read,
+    ("GET", "/api/v1/escalations/{escalation_id}"): Perm.escalations_read,
+    ("POST", "/api/v1/escalations/{escalation_id}/acknowledge"): Perm.escalations_acknowledge,
     ("GET", "/api/v1/feed"): Perm.public,
     ("GET", "/api/v1/hidden"): Perm.participate,
     ("POST", "/api/v1/hidden"): Perm.participate,
     ("DELETE", "/api/v1/hidden/{target_type}/{target_id}"): Perm.participate,
+    ("POST", "/api/v1/items/{item_id}/escalations"): Perm.escalate,
     ("GET", "/api/v1/items/{item_id}/signals"): Perm.cases_read,
     ("GET", "/api/v1/jobs"): Perm.jobs_read,
     ("GET", "/api/v1/jobs/counts"): Perm.jobs_read,
@@ -177,6 +184,8 @@ ROUTES: dict[tuple[str, str], Perm] = {
     ("POST", "/console/cases/{case_id}/release"): Perm.moderate,
     ("GET", "/console/complaint-rules"): Perm.complaint_rules_manage,
     ("POST", "/console/complaint-rules"): Perm.complaint_rules_manage,
+    ("GET", "/console/escalations"): Perm.escalations_read,
+    ("POST", "/console/escalations/{escalation_id}/acknowledge"): Perm.escalations_acknowledge,
     ("GET", "/console/evidence/{evidence_id}"): Perm.cases_read,
     ("GET", "/console/jobs"): Perm.jobs_read,
     ("GET", "/console/jobs/{job_id}"): Perm.jobs_read,

@@ -29,6 +29,9 @@ class Perm(StrEnum):
     cases_read = "cases:read"  # read cases, decisions and their statements (oversight)
     complaint_rules_manage = "complaint_rules:manage"  # the owner's complaint rules
     detection_manage = "detection:manage"  # detection rules: edit, shadow, go live, retire
+    escalate = "escalate"  # mark content as a threat to life or safety (notifies law enforcement)
+    escalations_read = "escalations:read"  # the escalation console; law enforcement reads its own
+    escalations_acknowledge = "escalations:acknowledge"  # record the recipient's acknowledgement
 
 
 CONSOLE = STAFF_ROLES
@@ -53,6 +56,10 @@ for _role in (Role.moderator, Role.senior_moderator, Role.safety_officer):
 ROLE_PERMS[Role.senior_moderator] |= {Perm.moderate_senior}
 ROLE_PERMS[Role.legal_officer] |= {Perm.cases_read}
 ROLE_PERMS[Role.administrator] |= {Perm.cases_read, Perm.complaint_rules_manage, Perm.detection_manage}
+for _role in (Role.moderator, Role.senior_moderator, Role.safety_officer):
+    ROLE_PERMS[_role] |= {Perm.escalate}
+ROLE_PERMS[Role.safety_officer] |= {Perm.escalations_read, Perm.escalations_acknowledge}
+ROLE_PERMS[Role.law_enforcement] |= {Perm.escalations_read, Perm.escalations_acknowledge}
 
 # Scopes an API token may carry; a token acts with its principal's permissions within its scopes.
 TOKEN_SCOPES: dict[Role, frozenset[str]] = {

@@ -78,7 +78,7 @@ Matcher = Annotated[TermsMatcher | RegexMatcher | PiiMatcher, Field(discriminato
 
 
 class RuleAction(_Strict):
-    type: Literal["open_case", "hide_pending_review", "age_restrict"]
+    type: Literal["open_case", "hide_pending_review", "age_restrict", "escalate"]
     priority: int = Field(default=3, ge=1, le=5)
     age_sign: Literal["6-", "6+", "12+", "14+", "16+", "18+"] | None = None
 
@@ -95,6 +95,12 @@ class RuleSpec(_Strict):
     matchers: list[Matcher] = Field(min_length=1)
     min_hits: int = Field(default=1, ge=1, le=100)
     action: RuleAction = RuleAction(type="open_case")
+
+    @model_validator(mode="after")
+    def _escalates_only_threats(self) -> Self:
+        if self.action.type == "escalate" and not taxonomy.versions()[-1].get(self.category).threat_to_life:
+            raise ValueError("only a category that threatens life or safety can escalate to law enforcement")
+        return self
 
     @field_validator("category")
     @classmethod

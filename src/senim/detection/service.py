@@ -20,6 +20,7 @@ from senim.audit import Actor
 from senim.detection import engine
 from senim.detection.errors import RuleInvalid, RuleMoveRefused, RuleNotFound
 from senim.detection.rules import RuleSpec, RuleStatus, may_move, problems
+from senim.escalation.service import escalation_service
 from senim.kit.text import clean
 from senim.models import ContentItem, DetectionRule, DetectionRuleVersion, ItemStatus, Signal
 from senim.moderation import policy as moderation_policy
@@ -182,13 +183,26 @@ class DetectionService:
                 data={"item_id": item.id, "rule": rule.name, "version": rule.version, "shadow": not live},
             )
             if live:
-                self._act(session, item, finding)
+                self._act(session, item, finding, signal.id)
             signals.append(signal)
         return signals
 
-    def _act(self, session: Session, item: ContentItem, finding: engine.Finding) -> None:
+    def _act(
+        self, session: Session, item: ContentItem, finding: engine.Finding, signal_id: uuid.UUID
+    ) -> None:
         spec = finding.rule.spec
         action = spec.action
+        if action.type == "escalate":
+            escalation_service.escalate(
+                session,
+                item,
+                actor=SYSTEM,
+                category=spec.category,
+                reason=f"detected by rule {finding.rule.name} (version {finding.rule.version})",
+                source="detection",
+                signal_id=signal_id,
+            )
+            return
         if action.type == "age_restrict":
             moderation_service.record_decision(
                 session,

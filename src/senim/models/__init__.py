@@ -21,6 +21,7 @@ from senim.models.complaint import (
 )
 from senim.models.content import ContentItem, ItemKind, ItemStatus, LegalHold, Media
 from senim.models.detection import DetectionRule, DetectionRuleVersion, Signal
+from senim.models.escalation import Escalation, EscalationStatus
 from senim.models.feed import HiddenItem, HiddenKind
 from senim.models.job import Job, JobSchedule, JobStatus, Priority
 from senim.models.moderation import (
@@ -66,6 +67,8 @@ __all__ = [
     "DetectionRule",
     "DetectionRuleVersion",
     "DocumentAcceptance",
+    "Escalation",
+    "EscalationStatus",
     "HiddenItem",
     "HiddenKind",
     "ItemKind",

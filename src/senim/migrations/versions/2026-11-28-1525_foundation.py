@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 15:13:40.115746
+Create Date: 2026-11-28 15:25:19.778367
 """
 
 from collections.abc import Sequence
@@ -634,6 +634,43 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_decision_item_id"), ["item_id"], unique=False)
 
     op.create_table(
+        "escalation",
+        sa.Column("item_id", sa.Uuid(), nullable=False),
+        sa.Column("category", sa.String(length=64), nullable=False),
+        sa.Column("source", sa.String(length=32), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("signal_id", sa.Uuid(), nullable=True),
+        sa.Column("case_id", sa.Uuid(), nullable=True),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("dispatched_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("acknowledged_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("acknowledged_by_id", sa.Uuid(), nullable=True),
+        sa.Column("acknowledgement", sa.String(length=500), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["acknowledged_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_escalation_acknowledged_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["moderation_case.id"], name=op.f("fk_escalation_case_id_moderation_case")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["user_account.id"], name=op.f("fk_escalation_created_by_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["content_item.id"], name=op.f("fk_escalation_item_id_content_item")
+        ),
+        sa.ForeignKeyConstraint(["signal_id"], ["signal.id"], name=op.f("fk_escalation_signal_id_signal")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_escalation")),
+    )
+    with op.batch_alter_table("escalation", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_escalation_item_id"), ["item_id"], unique=False)
+        batch_op.create_index("ix_escalation_status_created", ["status", "created_at"], unique=False)
+
+    op.create_table(
         "complaint",
         sa.Column("number", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
@@ -858,6 +895,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_complaint_account_id"))
 
     op.drop_table("complaint")
+    with op.batch_alter_table("escalation", schema=None) as batch_op:
+        batch_op.drop_index("ix_escalation_status_created")
+        batch_op.drop_index(batch_op.f("ix_escalation_item_id"))
+
+    op.drop_table("escalation")
     with op.batch_alter_table("decision", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_decision_item_id"))
         batch_op.drop_index(batch_op.f("ix_decision_decided_by_id"))

@@ -1,0 +1,241 @@
+"""Escalation of content that threatens life or safety to law enforcement (LAW-19, OPL Art. 9(4)(5)).
+
+``escalate`` is one transaction: the escalation, a legal hold on the item (nobody deletes the evidence),
+an urgent moderation case, the audit record and the urgent ``escalation.dispatch`` job. The job queues a
+signed webhook to every law-enforcement principal (retried until delivered); the escalation stays open
+until the recipient's acknowledgement is recorded (their API callback, or a safety officer entering it).
+Webhook data holds ids and facts only; the recipient reads the evidence snapshot through the API.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from senim import audit, taxonomy
+from senim.account.policy import Perm, has_perm
+from senim.audit import Actor
+from senim.config import get_settings
+from senim.content.service import content_service
+from senim.escalation.errors import EscalationInvalid, EscalationNotFound
+from senim.jobs import enqueue
+from senim.kit.clock import utcnow
+from senim.kit.text import clean
+from senim.models import (
+    AccountStatus,
+    ContentItem,
+    Escalation,
+    EscalationStatus,
+    Priority,
+    Role,
+    User,
+)
+from senim.moderation.policy import Source, TargetKind, guess_language
+from senim.moderation.service import Target, moderation_service
+from senim.notification.service import notification_service
+from senim.web.i18n import N_
+
+DISPATCH_JOB = "escalation.dispatch"
+EVENT = "escalation.created"
+MAX_REASON = 2_000
+NO_RECIPIENT = N_(
+    "Escalation {id}: no law-enforcement channel is configured. Notify the police by phone now and record "
+    "their acknowledgement."
+)
+
+
+class EscalationService:
+    def escalate(
+        self,
+        session: Session,
+        item: ContentItem,
+        *,
+        actor: Actor,
+        category: str,
+        reason: str,
+        source: str,
+        signal_id: uuid.UUID | None = None,
+    ) -> Escalation:
+        """Escalate ``item`` (idempotent: an escalation not yet acknowledged is returned as it is)."""
+        try:
+            threat = taxonomy.versions()[-1].get(category).threat_to_life
+        except KeyError:
+            threat = False
+        if not threat:
+            raise EscalationInvalid(
+                "Only content that threatens life or safety is escalated to law enforcement."
+            )
+        reason = clean(reason).strip()[:MAX_REASON]
+        if not reason:
+            raise EscalationInvalid("Say why the content threatens life or safety.")
+        existing = session.scalars(
+            select(Escalation).where(
+                Escalation.item_id == item.id, Escalation.status != EscalationStatus.acknowledged
+            )
+        ).first()
+        if existing is not None:
+            return existing
+        content_service.place_hold(
+            session, actor, item, reason=f"escalation: {reason}"[:500], source="escalation"
+        )
+        case = moderation_service.open_case(
+            session,
+            target=Target(subject=TargetKind.item, item=item),
+            source=Source.detection if source == "detection" else Source.own_initiative,
+            queue="urgent",
+            priority=1,
+            due=utcnow(),
+            warn=utcnow(),
+            language="kk" if guess_language(item.body) == "kk" else None,
+            actor=actor,
+        )
+        escalation = Escalation(
+            id=uuid.uuid4(),
+            item_id=item.id,
+            category=category,
+            source=source,
+            reason=reason,
+            signal_id=signal_id,
+            case_id=case.id,
+            created_by_id=actor.id,
+            status=EscalationStatus.open,
+        )
+        session.add(escalation)
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            tag="escalation:create",
+            target=escalation,
+            data={"item_id": item.id, "category": category, "source": source},
+        )
+        enqueue(
+            session,
+            DISPATCH_JOB,
+            {"escalation_id": str(escalation.id)},
+            priority=Priority.urgent,
+            idempotency_key=f"{DISPATCH_JOB}:{escalation.id}",
+        )
+        return escalation
+
+    def dispatch(self, session: Session, escalation_id: uuid.UUID) -> int:
+        """Queue the signed notification to every law-enforcement principal; returns how many deliveries.
+
+        With no channel configured the escalation stays open and safety officers are told at once.
+        """
+        escalation = session.scalars(
+            select(Escalation).where(Escalation.id == escalation_id).with_for_update()
+        ).one_or_none()
+        if escalation is None or escalation.status != EscalationStatus.open:
+            return 0
+        principals = list(
+            session.scalars(
+                select(User).where(User.role == Role.law_enforcement, User.status == AccountStatus.active)
+            )
+        )
+        deliveries = 0
+        for principal in principals:
+            emitted = notification_service.emit(
+                session, principal.id, EVENT, self.event_data(session, escalation), event_id=escalation.id
+            )
+            deliveries += len(emitted.jobs)
+        if deliveries == 0:
+            for officer in session.scalars(
+                select(User).where(User.role == Role.safety_officer, User.status == AccountStatus.active)
+            ):
+                notification_service.notify(
+                    session, officer, NO_RECIPIENT, {"id": str(escalation.id)[:8]}, link="/api/v1/escalations"
+                )
+            audit.record(
+                session, actor=Actor.system("escalation"), tag="escalation:no_channel", target=escalation
+            )
+            return 0
+        escalation.status, escalation.dispatched_at = EscalationStatus.dispatched, utcnow()
+        audit.record(
+            session,
+            actor=Actor.system("escalation"),
+            tag="escalation:dispatch",
+            target=escalation,
+            data={"deliveries": deliveries},
+        )
+        return deliveries
+
+    def event_data(self, session: Session, escalation: Escalation) -> dict[str, object]:
+        """What the webhook carries: ids and facts; the evidence is read through the API."""
+        category = taxonomy.versions()[-1].get(escalation.category)
+        item = session.get(ContentItem, escalation.item_id)
+        return {
+            "escalation_id": str(escalation.id),
+            "category": escalation.category,
+            "legal_basis": category.legal_basis,
+            "item_id": str(escalation.item_id),
+            "author_id": str(item.author_id) if item else None,
+            "detected_at": escalation.created_at.isoformat(),
+            "evidence_sha256": hashlib.sha256((item.body if item else "").encode()).hexdigest(),
+            "url": f"{get_settings().base_url.rstrip('/')}/api/v1/escalations/{escalation.id}",
+        }
+
+    def snapshot(self, session: Session, escalation: Escalation) -> dict[str, object]:
+        """The notification in full, for the recipient and safety officers: what, where, when, the account
+        (its identifiers, which the law allows), the evidence and why it was detected."""
+        item = session.get(ContentItem, escalation.item_id)
+        author = session.get(User, item.author_id) if item else None
+        return {
+            **self.event_data(session, escalation),
+            "status": escalation.status,
+            "reason": escalation.reason,
+            "source": escalation.source,
+            "text": item.body if item else "",
+            "posted_at": item.created_at.isoformat() if item else None,
+            "where": f"/p/{item.parent_id or item.id}" if item else None,
+            "account": {"id": str(author.id), "username": author.username} if author else None,
+            "dispatched_at": escalation.dispatched_at.isoformat() if escalation.dispatched_at else None,
+            "acknowledged_at": escalation.acknowledged_at.isoformat() if escalation.acknowledged_at else None,
+        }
+
+    def acknowledge(
+        self, session: Session, user: User, escalation_id: uuid.UUID, reference: str
+    ) -> Escalation:
+        escalation = self.get_for(session, user, escalation_id, for_update=True)
+        if escalation.status != EscalationStatus.acknowledged:
+            escalation.status = EscalationStatus.acknowledged
+            escalation.acknowledged_at, escalation.acknowledged_by_id = utcnow(), user.id
+            escalation.acknowledgement = clean(reference).strip()[:500]
+            audit.record(
+                session,
+                actor=Actor.of(user),
+                tag="escalation:acknowledge",
+                target=escalation,
+                data={"reference": escalation.acknowledgement},
+            )
+        return escalation
+
+    def get_for(
+        self, session: Session, viewer: User, escalation_id: uuid.UUID, *, for_update: bool = False
+    ) -> Escalation:
+        query = select(Escalation).where(Escalation.id == escalation_id)
+        if for_update:
+            query = query.with_for_update()
+        escalation = session.scalars(query).one_or_none()
+        if escalation is None or not has_perm(viewer.role, Perm.escalations_read):
+            raise EscalationNotFound("No such escalation.")
+        return escalation
+
+    def list(self, session: Session, limit: int = 100) -> list[Escalation]:
+        """Not yet acknowledged first (oldest first: the longest wait on top), then the latest others."""
+        return list(
+            session.scalars(
+                select(Escalation)
+                .order_by(
+                    (Escalation.status == EscalationStatus.acknowledged),
+                    Escalation.created_at,
+                )
+                .limit(limit)
+            )
+        )
+
+
+escalation_service = EscalationService()
