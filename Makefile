@@ -38,6 +38,7 @@ fmt: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/detection.py
 
 migration: $(STAMP)
 	$(BIN)/alembic revision --autogenerate -m "$(m)"
