@@ -48,10 +48,18 @@ class Finding:
         return 1.0
 
 
+def _unchanged(text: str) -> str:
+    return text
+
+
 def _term_search(matcher: TermsMatcher) -> Callable[[str], Iterable[tuple[int, int]]]:
+    # Terms are folded here, once; the texts searched are already normalised, so the matcher folds nothing.
     compiled = TermMatcher(
-        [Term(id=str(i), text=t, kind=TermKind(matcher.kind)) for i, t in enumerate(matcher.terms)],
-        fold=fold_term,
+        [
+            Term(id=str(i), text=fold_term(t), kind=TermKind(matcher.kind))
+            for i, t in enumerate(matcher.terms)
+        ],
+        fold=_unchanged,
         inflects=kazakh.is_inflection_of,
         lemmatise=russian.lemmas,
     )
