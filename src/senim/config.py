@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     mail_from: str = "Senim <no-reply@senim.local>"
+    # Law enforcement's e-mail for escalations (LAW-19), beside the signed webhook; empty: webhook only.
+    law_enforcement_email: str = ""
     webhook_timeout_seconds: float = 10.0
     webhook_replay_window_seconds: int = 300
     login_max_failures: int = 5

@@ -37,7 +37,7 @@ from tests.fixtures.builders import csrf_from, make_user
 from tests.fixtures.community import Platform
 from tests.fixtures.content import login_as, make_post
 from tests.fixtures.moderation import fresh, sign_in
-from tests.fixtures.notification import WebhookReceiver, make_endpoint, webhook_receiver
+from tests.fixtures.notification import WebhookReceiver, make_endpoint, smtp_sink, webhook_receiver
 from tests.notification.jobrunner import make_due, run_due_jobs
 
 THREAT = "Ертең мектепке барып бәрін өлтіремін, убью всех"
@@ -232,3 +232,32 @@ def test_safety_officers_work_the_escalation_console(
     assert stored is not None and stored.status == EscalationStatus.acknowledged
     login_as(client, make_user(session, role=Role.moderator))
     assert client.get("/console/escalations").status_code == 403
+
+
+@pytest.mark.law("LAW-19")
+def test_the_e_mail_channel_sends_the_notification_in_full(
+    session: Session, db: Database, settings: Settings
+) -> None:
+    officer = make_user(session, role=Role.safety_officer)
+    post = make_post(session, make_user(session), THREAT)
+    session.commit()
+    settings.law_enforcement_email = "duty@police.example.kz"
+    with smtp_sink() as sink:
+        settings.smtp_port = sink.port
+        escalation = escalation_service.escalate(
+            session,
+            post,
+            actor=Actor.of(officer),
+            category="unlawful.terrorism_extremism",
+            reason="Threat to attack a school.",
+            source="moderator",
+        )
+        session.commit()
+        run_due_jobs(db, settings)  # the dispatch, then the e-mail
+        run_due_jobs(db, settings)
+        assert len(sink.messages) == 1
+        message = sink.messages[0]
+    assert message.rcpt_tos == ["duty@police.example.kz"]
+    assert THREAT in message.text and str(escalation.id) in message.text
+    stored = fresh(session).get(Escalation, escalation.id)
+    assert stored is not None and stored.status == EscalationStatus.dispatched

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from senim import audit, taxonomy
 from senim.account.policy import Perm, has_perm
 from senim.audit import Actor
-from senim.config import get_settings
+from senim.config import Settings, get_settings
 from senim.content.service import content_service
 from senim.escalation.errors import EscalationInvalid, EscalationNotFound
 from senim.jobs import enqueue
@@ -35,12 +35,16 @@ from senim.models import (
 )
 from senim.moderation.policy import Source, TargetKind, guess_language
 from senim.moderation.service import Target, moderation_service
-from senim.notification.service import notification_service
-from senim.web.i18n import N_
+from senim.notification.service import in_language, notification_service
+from senim.web.i18n import N_, gettext
 
 DISPATCH_JOB = "escalation.dispatch"
+EMAIL_JOB = "escalation.email"
+EMAIL_ATTEMPTS = 50  # retried with backoff until the relay takes it
 EVENT = "escalation.created"
 MAX_REASON = 2_000
+EMAIL_SUBJECT = N_("Senim: threat to life or safety, escalation {id} ({category})")
+EMAIL_INTRO = N_("Content that threatens life or safety was detected on the platform (OPL Art. 9(4)(5)).")
 NO_RECIPIENT = N_(
     "Escalation {id}: no law-enforcement channel is configured. Notify the police by phone now and record "
     "their acknowledgement."
@@ -121,7 +125,7 @@ class EscalationService:
         )
         return escalation
 
-    def dispatch(self, session: Session, escalation_id: uuid.UUID) -> int:
+    def dispatch(self, session: Session, escalation_id: uuid.UUID, settings: Settings | None = None) -> int:
         """Queue the signed notification to every law-enforcement principal; returns how many deliveries.
 
         With no channel configured the escalation stays open and safety officers are told at once.
@@ -137,6 +141,16 @@ class EscalationService:
             )
         )
         deliveries = 0
+        if (settings or get_settings()).law_enforcement_email:
+            enqueue(
+                session,
+                EMAIL_JOB,
+                {"escalation_id": str(escalation.id)},
+                priority=Priority.urgent,
+                idempotency_key=f"{EMAIL_JOB}:{escalation.id}",
+                max_attempts=EMAIL_ATTEMPTS,
+            )
+            deliveries += 1
         for principal in principals:
             emitted = notification_service.emit(
                 session, principal.id, EVENT, self.event_data(session, escalation), event_id=escalation.id
@@ -177,6 +191,28 @@ class EscalationService:
             "evidence_sha256": hashlib.sha256((item.body if item else "").encode()).hexdigest(),
             "url": f"{get_settings().base_url.rstrip('/')}/api/v1/escalations/{escalation.id}",
         }
+
+    def email_text(self, session: Session, escalation: Escalation, settings: Settings) -> tuple[str, str]:
+        """Subject and body of the e-mail channel, in the operator's default language: the notification
+        in full (sent to the configured law-enforcement contact, never kept in a job payload)."""
+        n = self.snapshot(session, escalation)
+        where = settings.base_url.rstrip("/") + str(n["where"])
+        with in_language(settings.default_language):
+            subject = gettext(EMAIL_SUBJECT, id=str(escalation.id)[:8], category=n["category"])
+            lines = [
+                gettext(EMAIL_INTRO),
+                gettext("Escalation: {id}", id=escalation.id),
+                gettext("Category: {category} ({basis})", category=n["category"], basis=n["legal_basis"]),
+                gettext("Detected at (UTC): {at}", at=n["detected_at"]),
+                gettext("Posted at (UTC): {at}", at=n["posted_at"]),
+                gettext("Where: {url}", url=where),
+                gettext("Account: {account}", account=n["account"]),
+                gettext("Why: {reason}", reason=n["reason"]),
+                gettext("Evidence SHA-256: {sha}", sha=n["evidence_sha256"]),
+                gettext("Text:") + "\n" + str(n["text"]),
+                gettext("Acknowledge receipt: POST {url}/acknowledge", url=n["url"]),
+            ]
+        return subject, "\n\n".join(lines)
 
     def snapshot(self, session: Session, escalation: Escalation) -> dict[str, object]:
         """The notification in full, for the recipient and safety officers: what, where, when, the account
