@@ -208,7 +208,7 @@ def test_an_owner_category_without_a_taxonomy_key_needs_a_label_in_each_language
     own["label"] = {"kk": "Басқа адам атынан", "en": "Impersonation"}
     [problem] = problems({**data, "categories": [*data["categories"], own]})
     assert problem.startswith(f"categories.{len(data['categories'])}.label.ru: ")
-    label = rules.category_label(RuleSet.model_validate(data).category("false_information"), "en", None)
+    label = rules.category_label(RuleSet.model_validate(data).category("false_information"), "en")
     assert label == taxonomy.current(TODAY).get("false_information").label
 
 

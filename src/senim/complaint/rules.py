@@ -23,7 +23,7 @@ from senim import taxonomy
 from senim.kit import deadlines, validation
 from senim.moderation.policy import TargetKind
 from senim.taxonomy import Category, Group
-from senim.web.i18n import N_
+from senim.web.i18n import N_, catalog
 
 LEGAL_MAXIMUM = deadlines.RULES["complaint_answer"].rule  # 20 calendar days (LAW-32)
 MAX_HOURS = 20 * 24
@@ -167,13 +167,15 @@ def problems(data: object) -> list[str]:
     return validation.problems(RuleSet, data, "(rules)")
 
 
-def category_label(rule: CategoryRule, language: str, gettext: object) -> str:
-    """The category's name for readers: the owner's label, or the cited taxonomy category's label."""
+def category_label(rule: CategoryRule, language: str) -> str:
+    """The category's name in ``language``: the owner's label, or the cited taxonomy category's label
+    from that language's catalog."""
     if rule.label is not None:
         return rule.label.get(language)
     assert rule.taxonomy is not None  # noqa: S101 - guaranteed by CategoryRule validation
     label = taxonomy.versions()[-1].get(rule.taxonomy).label
-    return str(gettext(label)) if callable(gettext) else label
+    translated = catalog(language).get(label)
+    return translated if isinstance(translated, str) and translated else label
 
 
 # --- the defaults ---------------------------------------------------------------------------------

@@ -17,8 +17,6 @@ from typing import Any
 
 from sqlalchemy import String, cast, func, select
 from sqlalchemy import case as sql_case
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from senim import audit
@@ -41,6 +39,7 @@ from senim.complaint.rules import CategoryRule, RuleSet
 from senim.config import Settings, get_settings
 from senim.content import media as media_files
 from senim.content.service import content_service
+from senim.db import dialect_insert
 from senim.errors import AppError, TooManyRequests
 from senim.jobs import enqueue
 from senim.kit import deadlines
@@ -70,7 +69,7 @@ from senim.moderation.service import INTERIM_NOTICE, Target, _event, content_gon
 from senim.moderation.statements import Context, complaint_answer, local
 from senim.notification.service import in_language, notification_service
 from senim.platform.service import platform_service
-from senim.web.i18n import LANGUAGES, N_, gettext
+from senim.web.i18n import LANGUAGES, N_
 
 PLATFORM_SUBJECTS = frozenset({TargetKind.interface, TargetKind.platform_action})
 MIN_DESCRIPTION = 10
@@ -171,11 +170,8 @@ class ComplaintService:
         self, session: Session, version: int, rules: dict[str, Any], *, note: str, by: uuid.UUID | None
     ) -> ComplaintRuleSet | None:
         """Insert a rules version unless that number exists already (then None: someone saved first)."""
-        dialect_insert = (
-            postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        )
         inserted = session.scalar(
-            dialect_insert(ComplaintRuleSet)
+            dialect_insert(session)(ComplaintRuleSet)
             .values(
                 id=uuid.uuid4(),
                 version=version,
@@ -676,7 +672,7 @@ class ComplaintService:
                 ctx,
                 number=complaint.number,
                 received_at=complaint.received_at,
-                category_label=complaint_rules.category_label(rule, lang, gettext),
+                category_label=complaint_rules.category_label(rule, lang),
                 false_information=complaint.category == "false_information",
                 about_platform=complaint.subject in PLATFORM_SUBJECTS,
                 note=note,

@@ -78,7 +78,7 @@ def _categories(ruleset: RuleSet, subject: TargetKind) -> list[dict[str, Any]]:
     return [
         {
             "key": c.key,
-            "label": complaint_rules.category_label(c, lang, i18n.gettext),
+            "label": complaint_rules.category_label(c, lang),
             "requires": c.requires,
         }
         for c in ruleset.for_subject(subject)
@@ -205,7 +205,7 @@ def rules_page(request: Request, session: DbSession, principal: Public) -> Respo
             within = c.answer_within
             rows.append(
                 {
-                    "label": complaint_rules.category_label(c, lang, i18n.gettext),
+                    "label": complaint_rules.category_label(c, lang),
                     "requires": [FIELD_LABELS[f] for f in c.requires],
                     "deadline": _within(within.unit, within.amount),
                     "hide_after": c.hide_after,
@@ -283,7 +283,7 @@ def complaint_page(number: str, request: Request, session: DbSession, principal:
     version_rules = complaint_service.rules_at(session, complaint.rules_version)
     try:
         category = complaint_rules.category_label(
-            version_rules.category(complaint.category), i18n.locale_var.get(), i18n.gettext
+            version_rules.category(complaint.category), i18n.locale_var.get()
         )
     except KeyError:
         category = complaint.category

@@ -10,12 +10,11 @@ import uuid
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from senim.content.policy import ADULTS_ONLY
+from senim.db import dialect_insert
 from senim.kit.clock import utcnow
 from senim.kit.cursor import Keyset
 from senim.models import ContentItem, HiddenItem, HiddenKind, ItemKind, ItemStatus
@@ -100,8 +99,7 @@ class FeedRepository:
         self, session: Session, user_id: uuid.UUID, kind: HiddenKind, target_id: uuid.UUID
     ) -> bool:
         """Add the row unless it exists (concurrent duplicates included); returns whether it was added."""
-        dialect = session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        insert = dialect_insert(session)
         stmt = (
             insert(HiddenItem)
             .values(

@@ -17,8 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from senim import audit, taxonomy
@@ -26,6 +24,7 @@ from senim.account.policy import Perm, has_perm
 from senim.account.service import account_service
 from senim.audit import Actor
 from senim.config import Settings, get_settings
+from senim.db import dialect_insert
 from senim.jobs import enqueue
 from senim.kit.clock import today_in, utcnow
 from senim.kit.deadlines import calendar_days_after_receipt, due_at
@@ -47,6 +46,7 @@ from senim.models import (
     Decision,
     DecisionStatus,
     ItemStatus,
+    Media,
     ModerationCase,
     Role,
     Statement,
@@ -151,10 +151,6 @@ def _event(
     session.add(CaseEvent(id=uuid.uuid4(), case_id=case.id, kind=kind, actor_id=actor_id, data=data))
 
 
-def _insert(session: Session) -> Any:
-    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 def _moderator_languages(user: User) -> list[str]:
     return [str(x) for x in (user.languages or [])]
 
@@ -232,7 +228,7 @@ class ModerationService:
             "excluded_moderator_id": excluded_moderator_id,
             "interim_hidden": False,
         }
-        insert = _insert(session)
+        insert = dialect_insert(session)
         session.execute(
             insert(ModerationCase).values(**values).on_conflict_do_nothing(index_elements=["open_key"])
         )
@@ -588,8 +584,6 @@ class ModerationService:
     def _has_images(self, session: Session, item: ContentItem | None) -> bool:
         if item is None:
             return False
-        from senim.models import Media
-
         return session.scalar(select(func.count()).select_from(Media).where(Media.item_id == item.id)) != 0
 
     def _rules(self, session: Session) -> Any:

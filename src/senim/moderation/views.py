@@ -253,7 +253,7 @@ def _case_page(
     for c in view.complaints:
         try:
             rule = complaint_service.rules_at(session, c.rules_version).category(c.category)
-            categories[c.category] = complaint_rules.category_label(rule, lang, i18n.gettext)
+            categories[c.category] = complaint_rules.category_label(rule, lang)
         except (KeyError, AppError):
             categories[c.category] = c.category
     media = []
