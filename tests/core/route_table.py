@@ -51,6 +51,7 @@ HOLDERS: dict[Perm, set[Role | None]] = {
     Perm.escalate: {Role.moderator, Role.senior_moderator, Role.safety_officer},
     Perm.escalations_read: {Role.safety_officer, Role.law_enforcement},
     Perm.escalations_acknowledge: {Role.safety_officer, Role.law_enforcement},
+    Perm.escalations_confirm: {Role.safety_officer},
 }
 
 # Framework routes that are not Senim's: the OpenAPI document, its browser, static files. All public.
@@ -97,6 +98,8 @@ ROUTES: dict[tuple[str, str], Perm] = {
     ("GET", "/api/v1/escalations"): Perm.escalations_read,
     ("GET", "/api/v1/escalations/{escalation_id}"): Perm.escalations_read,
     ("POST", "/api/v1/escalations/{escalation_id}/acknowledge"): Perm.escalations_acknowledge,
+    ("POST", "/api/v1/escalations/{escalation_id}/confirm"): Perm.escalations_confirm,
+    ("POST", "/api/v1/escalations/{escalation_id}/decline"): Perm.escalations_confirm,
     ("GET", "/api/v1/feed"): Perm.public,
     ("GET", "/api/v1/hidden"): Perm.participate,
     ("POST", "/api/v1/hidden"): Perm.participate,
@@ -186,6 +189,7 @@ ROUTES: dict[tuple[str, str], Perm] = {
     ("POST", "/console/complaint-rules"): Perm.complaint_rules_manage,
     ("GET", "/console/escalations"): Perm.escalations_read,
     ("POST", "/console/escalations/{escalation_id}/acknowledge"): Perm.escalations_acknowledge,
+    ("POST", "/console/escalations/{escalation_id}/review"): Perm.escalations_confirm,
     ("GET", "/console/evidence/{evidence_id}"): Perm.cases_read,
     ("GET", "/console/jobs"): Perm.jobs_read,
     ("GET", "/console/jobs/{job_id}"): Perm.jobs_read,

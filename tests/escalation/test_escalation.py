@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -37,7 +36,7 @@ from tests.fixtures.builders import csrf_from, make_user
 from tests.fixtures.community import Platform
 from tests.fixtures.content import login_as, make_post
 from tests.fixtures.moderation import fresh, sign_in
-from tests.fixtures.notification import WebhookReceiver, make_endpoint, smtp_sink, webhook_receiver
+from tests.fixtures.notification import WebhookReceiver, make_endpoint, smtp_sink
 from tests.notification.jobrunner import make_due, run_due_jobs
 
 THREAT = "Ертең мектепке барып бәрін өлтіремін, убью всех"
@@ -46,12 +45,6 @@ RULE = {
     "matchers": [{"type": "terms", "kind": "exact", "terms": ["убью всех", "бәрін өлтіремін"]}],
     "action": {"type": "escalate", "priority": 1},
 }
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    with webhook_receiver() as r:
-        yield r
 
 
 def _police(session: Session, url: str) -> tuple[Platform, str]:

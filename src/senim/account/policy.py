@@ -32,6 +32,7 @@ class Perm(StrEnum):
     escalate = "escalate"  # mark content as a threat to life or safety (notifies law enforcement)
     escalations_read = "escalations:read"  # the escalation console; law enforcement reads its own
     escalations_acknowledge = "escalations:acknowledge"  # record the recipient's acknowledgement
+    escalations_confirm = "escalations:confirm"  # confirm or decline a detected threat before dispatch
 
 
 CONSOLE = STAFF_ROLES
@@ -58,7 +59,11 @@ ROLE_PERMS[Role.legal_officer] |= {Perm.cases_read}
 ROLE_PERMS[Role.administrator] |= {Perm.cases_read, Perm.complaint_rules_manage, Perm.detection_manage}
 for _role in (Role.moderator, Role.senior_moderator, Role.safety_officer):
     ROLE_PERMS[_role] |= {Perm.escalate}
-ROLE_PERMS[Role.safety_officer] |= {Perm.escalations_read, Perm.escalations_acknowledge}
+ROLE_PERMS[Role.safety_officer] |= {
+    Perm.escalations_read,
+    Perm.escalations_acknowledge,
+    Perm.escalations_confirm,
+}
 ROLE_PERMS[Role.law_enforcement] |= {Perm.escalations_read, Perm.escalations_acknowledge}
 
 # Scopes an API token may carry; a token acts with its principal's permissions within its scopes.

@@ -81,11 +81,17 @@ class RuleAction(_Strict):
     type: Literal["open_case", "hide_pending_review", "age_restrict", "escalate"]
     priority: int = Field(default=3, ge=1, le=5)
     age_sign: Literal["6-", "6+", "12+", "14+", "16+", "18+"] | None = None
+    # escalate only: "automatic" sends at once; "confirm" waits up to ``confirm_minutes`` for a safety
+    # officer (who confirms or declines) and then sends anyway. Unset: automatic for the highest severity.
+    dispatch: Literal["automatic", "confirm"] | None = None
+    confirm_minutes: int = Field(default=15, ge=1, le=120)
 
     @model_validator(mode="after")
     def _age_sign(self) -> Self:
         if (self.type == "age_restrict") != (self.age_sign is not None):
             raise ValueError("an age_sign is given with age_restrict, and only then")
+        if self.dispatch is not None and self.type != "escalate":
+            raise ValueError("dispatch is set for the escalate action only")
         return self
 
 
@@ -108,6 +114,20 @@ class RuleSpec(_Strict):
         if category not in taxonomy.versions()[-1].category_keys():
             raise ValueError(f"unknown taxonomy category {category!r}")
         return category
+
+
+def confirm_minutes(spec: RuleSpec) -> int | None:
+    """Minutes a safety officer has to confirm an escalation of this rule; None: dispatched at once.
+
+    Unset, dispatch is automatic for the highest severity and waits for confirmation otherwise."""
+    action = spec.action
+    if action.type != "escalate":
+        return None
+    mode = action.dispatch
+    if mode is None:
+        critical = taxonomy.versions()[-1].get(spec.category).severity is taxonomy.Severity.critical
+        mode = "automatic" if critical else "confirm"
+    return action.confirm_minutes if mode == "confirm" else None
 
 
 def problems(data: object) -> list[str]:

@@ -19,7 +19,7 @@ from senim import audit, taxonomy
 from senim.audit import Actor
 from senim.detection import engine
 from senim.detection.errors import RuleInvalid, RuleMoveRefused, RuleNotFound
-from senim.detection.rules import RuleSpec, RuleStatus, may_move, problems
+from senim.detection.rules import RuleSpec, RuleStatus, confirm_minutes, may_move, problems
 from senim.escalation.service import escalation_service
 from senim.kit.text import clean
 from senim.models import ContentItem, DetectionRule, DetectionRuleVersion, ItemStatus, Signal
@@ -201,6 +201,7 @@ class DetectionService:
                 reason=f"detected by rule {finding.rule.name} (version {finding.rule.version})",
                 source="detection",
                 signal_id=signal_id,
+                confirm_minutes=confirm_minutes(spec),
             )
             return
         if action.type == "age_restrict":

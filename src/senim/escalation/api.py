@@ -16,6 +16,7 @@ from senim.escalation.schemas import (
     EscalationDetail,
     EscalationList,
     EscalationRead,
+    EscalationReview,
 )
 from senim.escalation.service import escalation_service
 from senim.models import Escalation
@@ -26,6 +27,7 @@ router = APIRouter(prefix="/api/v1", tags=["escalations"])
 Escalator = Annotated[Principal, Depends(requires(Perm.escalate))]
 Reader = Annotated[Principal, Depends(requires(Perm.escalations_read, "escalation:read"))]
 Acknowledger = Annotated[Principal, Depends(requires(Perm.escalations_acknowledge, "escalation:acknowledge"))]
+Reviewer = Annotated[Principal, Depends(requires(Perm.escalations_confirm))]
 
 
 def _read(escalation: Escalation) -> EscalationRead:
@@ -72,4 +74,29 @@ def acknowledge(
     """The recipient confirms receipt (or a safety officer records it): the escalation's clock stops."""
     return _read(
         escalation_service.acknowledge(session, principal.require_user(), escalation_id, body.reference)
+    )
+
+
+@router.post("/escalations/{escalation_id}/confirm", response_model=EscalationRead)
+def confirm(
+    escalation_id: uuid.UUID, body: EscalationReview, session: DbSession, principal: Reviewer
+) -> EscalationRead:
+    """A safety officer confirms a detected threat that awaits confirmation: it is sent at once."""
+    return _read(
+        escalation_service.review(
+            session, principal.require_user(), escalation_id, confirm=True, note=body.note
+        )
+    )
+
+
+@router.post("/escalations/{escalation_id}/decline", response_model=EscalationRead)
+def decline(
+    escalation_id: uuid.UUID, body: EscalationReview, session: DbSession, principal: Reviewer
+) -> EscalationRead:
+    """A safety officer finds no threat before dispatch (a note is required): nothing is sent and the legal
+    hold is released; the urgent moderation case stays open."""
+    return _read(
+        escalation_service.review(
+            session, principal.require_user(), escalation_id, confirm=False, note=body.note
+        )
     )

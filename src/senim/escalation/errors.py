@@ -1,6 +1,6 @@
 """Escalation errors; messages are catalog ids rendered in the reader's language."""
 
-from senim.errors import Invalid, NotFound
+from senim.errors import Conflict, Invalid, NotFound
 
 
 class EscalationInvalid(Invalid):
@@ -9,3 +9,7 @@ class EscalationInvalid(Invalid):
 
 class EscalationNotFound(NotFound):
     code = "escalation_not_found"
+
+
+class EscalationClosed(Conflict):
+    code = "escalation_closed"

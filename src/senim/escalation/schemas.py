@@ -23,6 +23,8 @@ class EscalationRead(BaseModel):
     created_at: datetime
     dispatched_at: datetime | None
     acknowledged_at: datetime | None
+    confirm_by: datetime | None = Field(description="Awaiting confirmation: sent automatically at this time.")
+    reviewed_at: datetime | None
 
 
 class EscalationList(BaseModel):
@@ -36,3 +38,7 @@ class EscalationDetail(BaseModel):
 
 class Acknowledgement(BaseModel):
     reference: str = Field(default="", max_length=500, description="The recipient's own reference number.")
+
+
+class EscalationReview(BaseModel):
+    note: str = Field(default="", max_length=500, description="Why; required to decline.")

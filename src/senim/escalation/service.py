@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +21,7 @@ from senim.account.policy import Perm, has_perm
 from senim.audit import Actor
 from senim.config import Settings, get_settings
 from senim.content.service import content_service
-from senim.escalation.errors import EscalationInvalid, EscalationNotFound
+from senim.escalation.errors import EscalationClosed, EscalationInvalid, EscalationNotFound
 from senim.jobs import enqueue
 from senim.kit.clock import utcnow
 from senim.kit.text import clean
@@ -45,6 +46,11 @@ EVENT = "escalation.created"
 MAX_REASON = 2_000
 EMAIL_SUBJECT = N_("Senim: threat to life or safety, escalation {id} ({category})")
 EMAIL_INTRO = N_("Content that threatens life or safety was detected on the platform (OPL Art. 9(4)(5)).")
+CLOSED = (EscalationStatus.acknowledged, EscalationStatus.declined)
+AWAITING = N_(
+    "Escalation {id}: a detected threat to life or safety awaits your confirmation; it is sent to law "
+    "enforcement automatically when the time runs out."
+)
 NO_RECIPIENT = N_(
     "Escalation {id}: no law-enforcement channel is configured. Notify the police by phone now and record "
     "their acknowledgement."
@@ -62,8 +68,13 @@ class EscalationService:
         reason: str,
         source: str,
         signal_id: uuid.UUID | None = None,
+        confirm_minutes: int | None = None,
     ) -> Escalation:
-        """Escalate ``item`` (idempotent: an escalation not yet acknowledged is returned as it is)."""
+        """Escalate ``item`` (idempotent: an escalation not yet closed is returned as it is).
+
+        With ``confirm_minutes`` (a rule that asks for it) the notification waits for a safety officer:
+        confirmed, it goes at once; declined, nothing is sent; with no answer in time it goes anyway.
+        """
         try:
             threat = taxonomy.versions()[-1].get(category).threat_to_life
         except KeyError:
@@ -76,9 +87,7 @@ class EscalationService:
         if not reason:
             raise EscalationInvalid("Say why the content threatens life or safety.")
         existing = session.scalars(
-            select(Escalation).where(
-                Escalation.item_id == item.id, Escalation.status != EscalationStatus.acknowledged
-            )
+            select(Escalation).where(Escalation.item_id == item.id, Escalation.status.not_in(CLOSED))
         ).first()
         if existing is not None:
             return existing
@@ -107,6 +116,9 @@ class EscalationService:
             created_by_id=actor.id,
             status=EscalationStatus.open,
         )
+        if confirm_minutes:
+            escalation.status = EscalationStatus.awaiting_confirmation
+            escalation.confirm_by = utcnow() + timedelta(minutes=confirm_minutes)
         session.add(escalation)
         session.flush()
         audit.record(
@@ -114,14 +126,66 @@ class EscalationService:
             actor=actor,
             tag="escalation:create",
             target=escalation,
-            data={"item_id": item.id, "category": category, "source": source},
+            data={
+                "item_id": item.id,
+                "category": category,
+                "source": source,
+                "confirm_by": escalation.confirm_by,
+            },
         )
+        # Awaiting confirmation, the same job runs at the deadline and sends unless an officer acted.
+        self._queue_dispatch(session, escalation, run_at=escalation.confirm_by)
+        if escalation.confirm_by is not None:
+            self._tell_officers(session, escalation, AWAITING)
+        return escalation
+
+    def _queue_dispatch(
+        self, session: Session, escalation: Escalation, *, run_at: datetime | None, key: str = ""
+    ) -> None:
         enqueue(
             session,
             DISPATCH_JOB,
             {"escalation_id": str(escalation.id)},
             priority=Priority.urgent,
-            idempotency_key=f"{DISPATCH_JOB}:{escalation.id}",
+            run_at=run_at,
+            idempotency_key=f"{DISPATCH_JOB}:{escalation.id}{key}",
+        )
+
+    def _tell_officers(self, session: Session, escalation: Escalation, message: str) -> None:
+        for officer in session.scalars(
+            select(User).where(User.role == Role.safety_officer, User.status == AccountStatus.active)
+        ):
+            notification_service.notify(
+                session, officer, message, {"id": str(escalation.id)[:8]}, link="/console/escalations"
+            )
+
+    def review(
+        self, session: Session, user: User, escalation_id: uuid.UUID, *, confirm: bool, note: str
+    ) -> Escalation:
+        """A safety officer confirms a detected threat (sent at once) or declines it (nothing is sent, the
+        legal hold is released; the urgent moderation case stays for a moderator's decision)."""
+        escalation = self.get_for(session, user, escalation_id, for_update=True)
+        if escalation.status != EscalationStatus.awaiting_confirmation:
+            raise EscalationClosed("This escalation no longer awaits confirmation.")
+        note = clean(note).strip()[:500]
+        if not confirm and not note:
+            raise EscalationInvalid("Say why the content does not threaten life or safety.")
+        actor = Actor.of(user)
+        escalation.reviewed_at, escalation.reviewed_by_id, escalation.review_note = utcnow(), user.id, note
+        if confirm:
+            escalation.status = EscalationStatus.open
+            self._queue_dispatch(session, escalation, run_at=None, key=":confirmed")
+        else:
+            escalation.status = EscalationStatus.declined
+            item = session.get(ContentItem, escalation.item_id)
+            if item is not None:
+                content_service.release_hold(session, actor, item, reason=f"escalation declined: {note}")
+        audit.record(
+            session,
+            actor=actor,
+            tag="escalation:confirm" if confirm else "escalation:decline",
+            target=escalation,
+            data={"note": note},
         )
         return escalation
 
@@ -133,8 +197,16 @@ class EscalationService:
         escalation = session.scalars(
             select(Escalation).where(Escalation.id == escalation_id).with_for_update()
         ).one_or_none()
-        if escalation is None or escalation.status != EscalationStatus.open:
+        if escalation is None or escalation.status not in (
+            EscalationStatus.open,
+            EscalationStatus.awaiting_confirmation,
+        ):
             return 0
+        if escalation.status == EscalationStatus.awaiting_confirmation:
+            # The confirmation window closed with no answer: a possible threat to life is sent anyway.
+            audit.record(
+                session, actor=Actor.system("escalation"), tag="escalation:confirm_timeout", target=escalation
+            )
         principals = list(
             session.scalars(
                 select(User).where(User.role == Role.law_enforcement, User.status == AccountStatus.active)
@@ -157,12 +229,8 @@ class EscalationService:
             )
             deliveries += len(emitted.jobs)
         if deliveries == 0:
-            for officer in session.scalars(
-                select(User).where(User.role == Role.safety_officer, User.status == AccountStatus.active)
-            ):
-                notification_service.notify(
-                    session, officer, NO_RECIPIENT, {"id": str(escalation.id)[:8]}, link="/api/v1/escalations"
-                )
+            escalation.status = EscalationStatus.open
+            self._tell_officers(session, escalation, NO_RECIPIENT)
             audit.record(
                 session, actor=Actor.system("escalation"), tag="escalation:no_channel", target=escalation
             )
@@ -230,12 +298,15 @@ class EscalationService:
             "account": {"id": str(author.id), "username": author.username} if author else None,
             "dispatched_at": escalation.dispatched_at.isoformat() if escalation.dispatched_at else None,
             "acknowledged_at": escalation.acknowledged_at.isoformat() if escalation.acknowledged_at else None,
+            "confirm_by": escalation.confirm_by.isoformat() if escalation.confirm_by else None,
         }
 
     def acknowledge(
         self, session: Session, user: User, escalation_id: uuid.UUID, reference: str
     ) -> Escalation:
         escalation = self.get_for(session, user, escalation_id, for_update=True)
+        if escalation.status == EscalationStatus.declined:
+            raise EscalationClosed("This escalation was declined; nothing was sent.")
         if escalation.status != EscalationStatus.acknowledged:
             escalation.status = EscalationStatus.acknowledged
             escalation.acknowledged_at, escalation.acknowledged_by_id = utcnow(), user.id
@@ -261,15 +332,10 @@ class EscalationService:
         return escalation
 
     def list(self, session: Session, limit: int = 100) -> list[Escalation]:
-        """Not yet acknowledged first (oldest first: the longest wait on top), then the latest others."""
+        """Not yet closed first (oldest first: the longest wait on top), then the others."""
         return list(
             session.scalars(
-                select(Escalation)
-                .order_by(
-                    (Escalation.status == EscalationStatus.acknowledged),
-                    Escalation.created_at,
-                )
-                .limit(limit)
+                select(Escalation).order_by(Escalation.status.in_(CLOSED), Escalation.created_at).limit(limit)
             )
         )
 

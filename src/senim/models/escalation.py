@@ -14,9 +14,11 @@ from senim.models.base import Base, IdMixin
 
 
 class EscalationStatus(StrEnum):
-    open = "open"  # created; the notification job is queued
+    awaiting_confirmation = "awaiting_confirmation"  # a safety officer confirms before ``confirm_by``
+    open = "open"  # created (or confirmed); the notification job is queued
     dispatched = "dispatched"  # the notification is queued for every channel; waiting for acknowledgement
     acknowledged = "acknowledged"  # the recipient confirmed receipt
+    declined = "declined"  # a safety officer found no threat before dispatch; nothing was sent
 
 
 class Escalation(IdMixin, Base):
@@ -36,3 +38,8 @@ class Escalation(IdMixin, Base):
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     acknowledgement: Mapped[str] = mapped_column(String(500), default="")  # the recipient's reference
+    # A rule that asks for confirmation: dispatched at ``confirm_by`` unless a safety officer acts first.
+    confirm_by: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    review_note: Mapped[str] = mapped_column(String(500), default="")

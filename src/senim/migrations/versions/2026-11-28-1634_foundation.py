@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 15:25:19.778367
+Create Date: 2026-11-28 16:34:29.585388
 """
 
 from collections.abc import Sequence
@@ -648,6 +648,10 @@ def upgrade() -> None:
         sa.Column("acknowledged_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("acknowledged_by_id", sa.Uuid(), nullable=True),
         sa.Column("acknowledgement", sa.String(length=500), nullable=False),
+        sa.Column("confirm_by", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reviewed_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reviewed_by_id", sa.Uuid(), nullable=True),
+        sa.Column("review_note", sa.String(length=500), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["acknowledged_by_id"],
@@ -662,6 +666,9 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["item_id"], ["content_item.id"], name=op.f("fk_escalation_item_id_content_item")
+        ),
+        sa.ForeignKeyConstraint(
+            ["reviewed_by_id"], ["user_account.id"], name=op.f("fk_escalation_reviewed_by_id_user_account")
         ),
         sa.ForeignKeyConstraint(["signal_id"], ["signal.id"], name=op.f("fk_escalation_signal_id_signal")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_escalation")),
