@@ -16,14 +16,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, object_session
 
-from senim import audit
+from senim import audit, jobs
 from senim.account import policy
 from senim.account.documents import REQUIRED_AT_REGISTRATION, DocumentKind, current
 from senim.account.errors import LoginFailed, LoginThrottled, RegistrationInvalid, UsernameTaken
 from senim.audit import Actor
 from senim.community.service import community_service
 from senim.config import Mode, Settings, get_settings
-from senim.content.policy import GONE
+from senim.content.policy import DETECTION_SCAN_JOB, GONE
 from senim.content.service import content_service
 from senim.errors import Conflict, Forbidden, Invalid, NotFound
 from senim.kit.clock import utcnow
@@ -163,6 +163,7 @@ class AccountService:
             target=user,
             data={"minor": user.is_minor, "language": user.language, "accepted": accepted},
         )
+        jobs.enqueue(session, DETECTION_SCAN_JOB, {"account_id": str(user.id)})
         return user
 
     def _registration_problems(self, form: Registration, username: str) -> list[str]:
@@ -373,6 +374,7 @@ class AccountService:
                 target=user,
                 data={"changed": changed},
             )
+            jobs.enqueue(session, DETECTION_SCAN_JOB, {"account_id": str(user.id)})
         return changed
 
     # --- leaving Senim ------------------------------------------------------------------------

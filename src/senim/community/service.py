@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from senim import audit
+from senim import audit, jobs
 from senim.audit import Actor
 from senim.community import policy
 from senim.community.errors import (
@@ -33,6 +33,7 @@ from senim.community.errors import (
     OwnerCannotLeave,
     SlugTaken,
 )
+from senim.content.policy import DETECTION_SCAN_JOB
 from senim.kit import cursor as page_cursor
 from senim.kit.text import clean
 from senim.models import Community, CommunityMember, CommunityStatus, MemberRole, User
@@ -215,6 +216,7 @@ class CommunityService:
             target=community,
             data={"slug": slug, "name": name},
         )
+        jobs.enqueue(session, DETECTION_SCAN_JOB, {"community_id": str(community.id)})
         return community
 
     def update_description(
@@ -238,6 +240,7 @@ class CommunityService:
                 target=community,
                 data={"fields": ["description"], "old_length": old_length, "new_length": len(description)},
             )
+            jobs.enqueue(session, DETECTION_SCAN_JOB, {"community_id": str(community.id)})
         return community
 
     def join(self, session: Session, user: User, community: Community) -> MemberRole:

@@ -1,9 +1,10 @@
-"""Detection: rules saved, versioned and moved through their lifecycle (audited), and items scanned.
+"""Detection: rules saved, versioned and moved through their lifecycle (audited), and content scanned.
 
-``scan_item`` runs the shadow and live rules over an item's text. Every finding is recorded as a signal
-(category, score, evidence spans, rule and version); a live rule then acts: it opens a moderation case
-(source: detection) with its priority, hides the item pending review, or age-restricts it by a fully
-automated decision with its statement of reasons. Shadow rules record and act on nothing.
+``scan`` runs the shadow and live rules over the text of a post or comment, a profile or a community.
+Every finding is recorded as a signal (category, score, evidence spans, rule and version); a live rule
+then acts: it opens a moderation case (source: detection) with its priority, hides the item pending
+review, age-restricts it by a fully automated decision with its statement of reasons, or escalates it
+to law enforcement. Shadow rules record and act on nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +23,17 @@ from senim.detection.errors import RuleInvalid, RuleMoveRefused, RuleNotFound
 from senim.detection.rules import RuleSpec, RuleStatus, confirm_minutes, may_move, problems
 from senim.escalation.service import escalation_service
 from senim.kit.text import clean
-from senim.models import ContentItem, DetectionRule, DetectionRuleVersion, ItemStatus, Signal
+from senim.models import (
+    AccountStatus,
+    Community,
+    CommunityStatus,
+    ContentItem,
+    DetectionRule,
+    DetectionRuleVersion,
+    ItemStatus,
+    Signal,
+    User,
+)
 from senim.moderation import policy as moderation_policy
 from senim.moderation.policy import Action, DecisionDraft, GroundKind, Source, TargetKind
 from senim.moderation.service import Target, moderation_service
@@ -152,19 +163,22 @@ class DetectionService:
         return compiled
 
     # --- scanning -----------------------------------------------------------------------------
-    def scan_item(self, session: Session, item_id: uuid.UUID) -> list[Signal]:
-        """Scan one post or comment (the ``detection.scan`` job); returns the signals recorded."""
-        item = session.get(ContentItem, item_id)
-        if item is None or item.status in (ItemStatus.deleted, ItemStatus.removed):
+    def scan(self, session: Session, subject: TargetKind, subject_id: uuid.UUID) -> list[Signal]:
+        """Scan a post or comment, a profile (display name and bio) or a community (name and
+        description): the ``detection.scan`` job. Returns the signals recorded."""
+        target, text = self._scannable(session, subject, subject_id)
+        if target is None:
             return []
-        findings = engine.evaluate(self._active_rules(session), item.body)
         signals = []
-        for finding in findings:
+        for finding in engine.evaluate(self._active_rules(session), text):
             rule = finding.rule
             live = rule.status is RuleStatus.live
             signal = Signal(
                 id=uuid.uuid4(),
-                item_id=item.id,
+                subject=subject,
+                item_id=target.item.id if target.item else None,
+                account_id=target.account.id if target.account else None,
+                community_id=target.community.id if target.community else None,
                 rule_id=uuid.UUID(rule.rule_id),
                 rule_version=rule.version,
                 category=rule.spec.category,
@@ -180,19 +194,52 @@ class DetectionService:
                 actor=SYSTEM,
                 tag="signal:record",
                 target=signal,
-                data={"item_id": item.id, "rule": rule.name, "version": rule.version, "shadow": not live},
+                data={
+                    "subject": subject,
+                    "subject_id": subject_id,
+                    "rule": rule.name,
+                    "version": rule.version,
+                    "shadow": not live,
+                },
             )
             if live:
-                self._act(session, item, finding, signal.id)
+                self._act(session, target, text, finding, signal.id)
             signals.append(signal)
         return signals
 
+    def scan_item(self, session: Session, item_id: uuid.UUID) -> list[Signal]:
+        return self.scan(session, TargetKind.item, item_id)
+
+    def _scannable(
+        self, session: Session, subject: TargetKind, subject_id: uuid.UUID
+    ) -> tuple[Target | None, str]:
+        """The target and the text scanned; no target for what is gone (deleted, removed)."""
+        if subject is TargetKind.item:
+            item = session.get(ContentItem, subject_id)
+            if item is None or item.status in (ItemStatus.deleted, ItemStatus.removed):
+                return None, ""
+            return Target(subject=subject, item=item), item.body
+        if subject is TargetKind.account:
+            account = session.get(User, subject_id)
+            if account is None or account.status == AccountStatus.deleted:
+                return None, ""
+            return Target(subject=subject, account=account), f"{account.display_name}\n{account.bio}"
+        if subject is TargetKind.community:
+            community = session.get(Community, subject_id)
+            if community is None or community.status == CommunityStatus.removed:
+                return None, ""
+            return Target(subject=subject, community=community), f"{community.name}\n{community.description}"
+        raise ValueError(f"nothing to scan for {subject}")
+
     def _act(
-        self, session: Session, item: ContentItem, finding: engine.Finding, signal_id: uuid.UUID
+        self, session: Session, target: Target, text: str, finding: engine.Finding, signal_id: uuid.UUID
     ) -> None:
+        """A live rule acts. A profile or a community is not escalated, hidden or age-restricted by a
+        rule: its finding opens a case (urgent at priority 1 for a threat to life) for a person."""
         spec = finding.rule.spec
         action = spec.action
-        if action.type == "escalate":
+        item = target.item
+        if item is not None and action.type == "escalate":
             escalation_service.escalate(
                 session,
                 item,
@@ -204,12 +251,12 @@ class DetectionService:
                 confirm_minutes=confirm_minutes(spec),
             )
             return
-        if action.type == "age_restrict":
+        if item is not None and action.type == "age_restrict":
             moderation_service.record_decision(
                 session,
                 actor=SYSTEM,
                 moderator=None,
-                target=Target(subject=TargetKind.item, item=item),
+                target=target,
                 draft=DecisionDraft(
                     target=TargetKind.item,
                     action=Action.age_restrict,
@@ -224,18 +271,19 @@ class DetectionService:
                 automated_decision=moderation_policy.Automation.fully,
             )
             return
+        threat = action.type == "escalate"
         case = moderation_service.open_case(
             session,
-            target=Target(subject=TargetKind.item, item=item),
+            target=target,
             source=Source.detection,
-            queue=_queue(spec.category),
-            priority=action.priority,
+            queue="urgent" if threat else _queue(spec.category),
+            priority=1 if threat else action.priority,
             due=None,
             warn=None,
-            language="kk" if moderation_policy.guess_language(item.body) == "kk" else None,
+            language="kk" if moderation_policy.guess_language(text) == "kk" else None,
             actor=SYSTEM,
         )
-        if action.type == "hide_pending_review" and item.status == ItemStatus.visible:
+        if item is not None and action.type == "hide_pending_review" and item.status == ItemStatus.visible:
             item.status = ItemStatus.hidden
             case.interim_hidden = True
             audit.record(

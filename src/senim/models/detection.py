@@ -34,17 +34,20 @@ class DetectionRuleVersion(IdMixin, CreatedMixin, Base):
 
 
 class Signal(IdMixin, CreatedMixin, Base):
-    """What a rule found in an item: category, score, evidence spans, the rule and version, and whether
-    it ran in shadow (recorded, acted on nothing)."""
+    """What a rule found in a post or comment, a profile or a community: category, score, evidence
+    spans, the rule and version, and whether it ran in shadow (recorded, acted on nothing)."""
 
     __tablename__ = "signal"
     __table_args__ = (Index("ix_signal_item_created", "item_id", "created_at"),)
 
-    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("content_item.id"))
+    subject: Mapped[str] = mapped_column(String(16), default="item")  # item | account | community
+    item_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("content_item.id"))
+    account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    community_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("community.id"), index=True)
     rule_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("detection_rule.id"), index=True)
     rule_version: Mapped[int] = mapped_column(Integer)
     category: Mapped[str] = mapped_column(String(64))
     score: Mapped[float]
-    evidence: Mapped[list[Any]]  # [{"start": int, "end": int, "matcher": str}], spans in the item's text
+    evidence: Mapped[list[Any]]  # [{"start": int, "end": int, "matcher": str}], spans in the scanned text
     shadow: Mapped[bool] = mapped_column(default=False)
     action: Mapped[str | None] = mapped_column(String(32))  # what a live rule did

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 16:34:29.585388
+Create Date: 2026-11-28 16:37:33.582251
 """
 
 from collections.abc import Sequence
@@ -519,7 +519,10 @@ def upgrade() -> None:
 
     op.create_table(
         "signal",
-        sa.Column("item_id", sa.Uuid(), nullable=False),
+        sa.Column("subject", sa.String(length=16), nullable=False),
+        sa.Column("item_id", sa.Uuid(), nullable=True),
+        sa.Column("account_id", sa.Uuid(), nullable=True),
+        sa.Column("community_id", sa.Uuid(), nullable=True),
         sa.Column("rule_id", sa.Uuid(), nullable=False),
         sa.Column("rule_version", sa.Integer(), nullable=False),
         sa.Column("category", sa.String(length=64), nullable=False),
@@ -534,6 +537,12 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
+            ["account_id"], ["user_account.id"], name=op.f("fk_signal_account_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["community_id"], ["community.id"], name=op.f("fk_signal_community_id_community")
+        ),
+        sa.ForeignKeyConstraint(
             ["item_id"], ["content_item.id"], name=op.f("fk_signal_item_id_content_item")
         ),
         sa.ForeignKeyConstraint(
@@ -542,6 +551,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_signal")),
     )
     with op.batch_alter_table("signal", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_signal_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_signal_community_id"), ["community_id"], unique=False)
         batch_op.create_index("ix_signal_item_created", ["item_id", "created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_signal_rule_id"), ["rule_id"], unique=False)
 
@@ -924,6 +935,8 @@ def downgrade() -> None:
     with op.batch_alter_table("signal", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_signal_rule_id"))
         batch_op.drop_index("ix_signal_item_created")
+        batch_op.drop_index(batch_op.f("ix_signal_community_id"))
+        batch_op.drop_index(batch_op.f("ix_signal_account_id"))
 
     op.drop_table("signal")
     with op.batch_alter_table("moderation_case", schema=None) as batch_op:
