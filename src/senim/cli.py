@@ -1,4 +1,4 @@
-"""The ``senim`` command: serve, worker, migrate, demo, create-user, audit verify."""
+"""The ``senim`` command: serve, worker, migrate, demo, create-user, audit verify, detection …."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from rich.console import Console
 
 from senim.config import get_settings
 from senim.db import Database
+from senim.detection.cli import app as detection_app
 from senim.models import Role
 
 app = typer.Typer(help="Senim — online platform and compliance engine.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+app.add_typer(detection_app, name="detection")
 console = Console()
 
 

@@ -32,7 +32,7 @@ class Escalation(IdMixin, Base):
     signal_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("signal.id"))
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("moderation_case.id"))
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
-    status: Mapped[EscalationStatus] = mapped_column(String(16), default=EscalationStatus.open)
+    status: Mapped[EscalationStatus] = mapped_column(String(32), default=EscalationStatus.open)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     dispatched_at: Mapped[datetime | None]
     acknowledged_at: Mapped[datetime | None]

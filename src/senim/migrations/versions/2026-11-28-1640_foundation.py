@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 16:37:33.582251
+Create Date: 2026-11-28 16:40:10.481090
 """
 
 from collections.abc import Sequence
@@ -653,7 +653,7 @@ def upgrade() -> None:
         sa.Column("signal_id", sa.Uuid(), nullable=True),
         sa.Column("case_id", sa.Uuid(), nullable=True),
         sa.Column("created_by_id", sa.Uuid(), nullable=True),
-        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=32), nullable=False),
         sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("dispatched_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("acknowledged_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
