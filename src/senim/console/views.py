@@ -79,6 +79,7 @@ SECTIONS: list[tuple[Perm, str, str]] = [
     (Perm.tokens_manage, "/console/webhooks", N_("Webhook endpoints")),
     (Perm.moderate, "/console/cases", N_("Moderation queue")),
     (Perm.complaint_rules_manage, "/console/complaint-rules", N_("Complaint rules")),
+    (Perm.detection_manage, "/console/detection", N_("Detection rules")),
     (Perm.escalations_read, "/console/escalations", N_("Escalations to law enforcement")),
     (Perm.jobs_read, "/console/jobs", N_("Background jobs")),
     (Perm.audit_read, "/console/audit", N_("Audit log")),

@@ -16,6 +16,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -114,6 +115,27 @@ class DetectionService:
             .order_by(Signal.created_at.desc())
         )
         return [(signal, name) for signal, name in rows]
+
+    def versions(self, session: Session, rule: DetectionRule) -> list[DetectionRuleVersion]:
+        return list(
+            session.scalars(
+                select(DetectionRuleVersion)
+                .where(DetectionRuleVersion.rule_id == rule.id)
+                .order_by(DetectionRuleVersion.version.desc())
+            )
+        )
+
+    def signal_counts(self, session: Session, since: datetime) -> dict[uuid.UUID, dict[str, int]]:
+        """Signals per rule since ``since``: {"live": n, "shadow": n}."""
+        counts: dict[uuid.UUID, dict[str, int]] = {}
+        rows = session.execute(
+            select(Signal.rule_id, Signal.shadow, func.count())
+            .where(Signal.created_at >= since)
+            .group_by(Signal.rule_id, Signal.shadow)
+        )
+        for rule_id, shadow, count in rows:
+            counts.setdefault(rule_id, {"live": 0, "shadow": 0})["shadow" if shadow else "live"] = count
+        return counts
 
     def spec_of(self, session: Session, rule: DetectionRule, version: int | None = None) -> RuleSpec:
         row = session.scalars(
