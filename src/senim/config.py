@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     time_zone: str = "Asia/Almaty"
     default_language: str = "kk"
     media_dir: Path = Path("var/media")
+    model_dir: Path = Path("var/models")  # trained classifiers, one directory per model name
     max_upload_bytes: int = 8 * 1024 * 1024
     max_image_pixels: int = 40_000_000
     embedded_worker: bool = True

@@ -27,6 +27,7 @@ from starlette.datastructures import FormData, UploadFile
 from senim.config import Settings
 from senim.content.errors import ContentInvalid, ImageRefused, UploadTooLarge
 from senim.content.policy import MAX_IMAGES_PER_POST
+from senim.detection.pdq import pdq_hash
 from senim.errors import AppError
 from senim.web.forms import files
 from senim.web.i18n import N_
@@ -67,7 +68,10 @@ class PreparedImage:
     ext: str
     width: int
     height: int
-    sha256: str
+    sha256: str  # of the stored, re-encoded file
+    upload_sha256: str = ""  # of the bytes as uploaded: what exact-hash lists of known images hold
+    pdq: str = ""  # perceptual hash of the pixels (detection.pdq), for hash banks
+    pdq_quality: int = 0
 
     @property
     def size_bytes(self) -> int:
@@ -182,6 +186,7 @@ def prepare_image(data: bytes, *, max_bytes: int, max_pixels: int) -> PreparedIm
     except _DECODE_ERRORS as exc:
         raise ImageRefused(NOT_AN_IMAGE) from exc
     stored = out.getvalue()
+    pdq, quality = pdq_hash(clean)
     return PreparedImage(
         data=stored,
         content_type=encoding.content_type,
@@ -189,6 +194,9 @@ def prepare_image(data: bytes, *, max_bytes: int, max_pixels: int) -> PreparedIm
         width=clean.width,
         height=clean.height,
         sha256=hashlib.sha256(stored).hexdigest(),
+        upload_sha256=hashlib.sha256(data).hexdigest(),
+        pdq=pdq,
+        pdq_quality=quality,
     )
 
 

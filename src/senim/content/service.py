@@ -167,6 +167,9 @@ class ContentService:
                     height=image.height,
                     size_bytes=image.size_bytes,
                     sha256=image.sha256,
+                    upload_sha256=image.upload_sha256,
+                    pdq=image.pdq or None,
+                    pdq_quality=image.pdq_quality,
                     storage_key=key,
                     created_at=base + timedelta(microseconds=position),  # keeps the upload order
                 )

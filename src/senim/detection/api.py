@@ -4,15 +4,31 @@ signals recorded about an item for staff who oversee moderation."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from senim.account.policy import Perm
-from senim.detection.schemas import RuleList, RuleMove, RuleRead, RuleSave, SignalList, SignalRead
+from senim.detection.banks import hash_bank_service
+from senim.detection.errors import BankNotFound
+from senim.detection.hashlist import HashKind
+from senim.detection.schemas import (
+    BankCreate,
+    BankImport,
+    BankImported,
+    BankList,
+    BankRead,
+    RuleList,
+    RuleMove,
+    RuleRead,
+    RuleSave,
+    SignalList,
+    SignalRead,
+)
 from senim.detection.service import detection_service
-from senim.models import DetectionRule
+from senim.models import DetectionRule, HashBank
 from senim.web.auth import DbSession, Principal, requires
 
 router = APIRouter(prefix="/api/v1", tags=["detection"])
@@ -67,3 +83,50 @@ def item_signals(item_id: uuid.UUID, session: DbSession, principal: CaseReader) 
             for s, name in rows
         ]
     )
+
+
+# --- hash banks -------------------------------------------------------------------------------------
+def _bank(bank: HashBank, entries: int) -> BankRead:
+    return BankRead(
+        name=bank.name,
+        description=bank.description,
+        version=bank.version,
+        entries=entries,
+        updated_at=bank.updated_at,
+    )
+
+
+@router.get("/detection/hash-banks", response_model=BankList)
+def list_banks(session: DbSession, principal: RulesAdmin) -> BankList:
+    return BankList(items=[_bank(b, n) for b, n in hash_bank_service.banks(session)])
+
+
+@router.post("/detection/hash-banks", response_model=BankRead, status_code=201)
+def create_bank(body: BankCreate, session: DbSession, principal: RulesAdmin) -> BankRead:
+    return _bank(hash_bank_service.create(session, principal.actor, body.name, body.description), 0)
+
+
+@router.post("/detection/hash-banks/{name}/entries", response_model=BankImported)
+def import_entries(name: str, body: BankImport, session: DbSession, principal: RulesAdmin) -> BankImported:
+    """Add a hash list to a bank; a list with any problem adds nothing (422 naming each line)."""
+    kind = HashKind(body.default_kind) if body.default_kind else None
+    return BankImported(added=hash_bank_service.import_list(session, principal.actor, name, body.list, kind))
+
+
+@router.get("/detection/hash-banks/{name}/export")
+def export_bank(
+    name: str, session: DbSession, principal: RulesAdmin, format: Literal["csv", "json"] = "csv"
+) -> Response:
+    text = hash_bank_service.export(session, name, format)
+    media_type = "application/json" if format == "json" else "text/csv"
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{format}"'}
+    return Response(text, media_type=f"{media_type}; charset=utf-8", headers=headers)
+
+
+@router.delete("/detection/hash-banks/{name}/entries/{kind}/{value}", status_code=204)
+def remove_entry(
+    name: str, kind: HashKind, value: str, session: DbSession, principal: RulesAdmin
+) -> Response:
+    if not hash_bank_service.remove(session, principal.actor, name, kind, value):
+        raise BankNotFound("No such hash in this bank.")
+    return Response(status_code=204)

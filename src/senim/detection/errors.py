@@ -13,3 +13,15 @@ class RuleNotFound(NotFound):
 
 class RuleMoveRefused(Conflict):
     code = "detection_rule_move_refused"
+
+
+class BankInvalid(Invalid):
+    code = "hash_bank_invalid"
+
+
+class BankExists(Conflict):
+    code = "hash_bank_exists"
+
+
+class BankNotFound(NotFound):
+    code = "hash_bank_not_found"

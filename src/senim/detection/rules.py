@@ -1,9 +1,10 @@
 """Detection rules as typed, validated data (issue 5 item 4). Pure: no I/O.
 
 A rule names the taxonomy category it detects, the matchers whose hits count (terms — exact words,
-Kazakh stems, Russian lemmas —, regular expressions, personal-data detectors), how many hits make a
-signal, and what a live rule does with a signal: open a moderation case with a priority, hide the item
-pending review, or age-restrict it. (Escalation to law enforcement comes with the escalation domain.)
+Kazakh stems, Russian lemmas —, regular expressions, personal-data detectors, domain lists, image hash
+banks, a trained classifier), how many hits make a signal, and what a live rule does with a signal: open
+a moderation case with a priority, hide the item pending review, age-restrict it, or escalate it to law
+enforcement (threats to life or safety only).
 
 A rule's lifecycle: ``draft`` (edited, runs nowhere) → ``shadow`` (runs and records signals, acts on
 nothing) → ``live`` (acts) → ``retired``. Every saved edit is a new version; a signal names the version
@@ -74,7 +75,41 @@ class PiiMatcher(_Strict):
     kinds: list[Literal["iin", "bin", "phone", "card", "iban", "email"]] = Field(min_length=1)
 
 
-Matcher = Annotated[TermsMatcher | RegexMatcher | PiiMatcher, Field(discriminator="type")]
+DOMAIN_PATTERN = r"(?i)^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+Domain = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=DOMAIN_PATTERN)]
+
+
+class DomainsMatcher(_Strict):
+    """Links to listed domains (a listed domain also covers its subdomains), written with or without
+    a scheme, and with the usual disguises of the dot ("[.]", "(.)")."""
+
+    type: Literal["domains"]
+    domains: list[Domain] = Field(min_length=1, max_length=MAX_TERMS)
+
+
+class HashesMatcher(_Strict):
+    """Uploaded images against hash banks: SHA-256 of the file as uploaded exactly, PDQ within
+    ``max_distance`` bits (images too flat for a meaningful PDQ hash are compared by SHA-256 only)."""
+
+    type: Literal["hashes"]
+    banks: list[Name] = Field(min_length=1, max_length=20)
+    max_distance: int = Field(default=31, ge=0, le=64)
+
+
+class ClassifierMatcher(_Strict):
+    """A trained text classifier (``senim detection train``): a hit when the probability of ``label``
+    reaches ``threshold``; the signal's score is that probability."""
+
+    type: Literal["classifier"]
+    model: Name = "builtin"
+    label: str = Field(min_length=1, max_length=64)
+    threshold: float = Field(default=0.9, ge=0.5, le=1.0)
+
+
+Matcher = Annotated[
+    TermsMatcher | RegexMatcher | PiiMatcher | DomainsMatcher | HashesMatcher | ClassifierMatcher,
+    Field(discriminator="type"),
+]
 
 
 class RuleAction(_Strict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -46,3 +46,37 @@ class SignalRead(BaseModel):
 
 class SignalList(BaseModel):
     items: list[SignalRead]
+
+
+class BankCreate(BaseModel):
+    name: str = Field(
+        max_length=64, description="3 to 64 lower-case letters, digits, dots, dashes, underscores."
+    )
+    description: str = Field(default="", max_length=500)
+
+
+class BankRead(BaseModel):
+    name: str
+    description: str
+    version: int
+    entries: int
+    updated_at: datetime
+
+
+class BankList(BaseModel):
+    items: list[BankRead]
+
+
+class BankImport(BaseModel):
+    list: str = Field(
+        min_length=1,
+        max_length=20_000_000,
+        description="A hash list: CSV (kind,hash,note) or JSON (format senim-hashlist-1).",
+    )
+    default_kind: Literal["pdq", "sha256"] | None = Field(
+        default=None, description="The kind of bare hashes (both kinds are 64 hex digits)."
+    )
+
+
+class BankImported(BaseModel):
+    added: int

@@ -24,8 +24,10 @@ from sqlalchemy.orm import Session
 from senim import audit, taxonomy
 from senim.audit import Actor
 from senim.detection import engine
+from senim.detection.banks import hash_bank_service
 from senim.detection.errors import RuleInvalid, RuleMoveRefused, RuleNotFound
-from senim.detection.rules import RuleSpec, RuleStatus, confirm_minutes, may_move, problems
+from senim.detection.rules import HashesMatcher, RuleSpec, RuleStatus, confirm_minutes, may_move, problems
+from senim.detection.trained import classifiers
 from senim.escalation.service import escalation_service
 from senim.kit.text import clean
 from senim.models import (
@@ -36,6 +38,7 @@ from senim.models import (
     DetectionRule,
     DetectionRuleVersion,
     ItemStatus,
+    Media,
     Signal,
     User,
 )
@@ -153,9 +156,14 @@ class DetectionService:
         found = problems(data)
         if not NAME_RE.fullmatch(name):
             found.insert(0, "name: 3 to 64 lower-case letters, digits, dots, dashes or underscores")
-        if found:
+        spec = None if found else RuleSpec.model_validate(data)
+        if spec is not None:
+            for index, matcher in enumerate(spec.matchers):
+                if isinstance(matcher, HashesMatcher):
+                    for bank in hash_bank_service.missing(session, matcher.banks):
+                        found.append(f"matchers.{index}.banks: no hash bank is named {bank!r}")
+        if found or spec is None:
             raise RuleInvalid("The detection rule is not valid.", fields=found)
-        spec = RuleSpec.model_validate(data)
         rule = session.scalars(
             select(DetectionRule).where(DetectionRule.name == name).with_for_update()
         ).one_or_none()
@@ -319,8 +327,18 @@ class DetectionService:
         target, text = self._scannable(session, subject, subject_id)
         if target is None:
             return []
+        rules = self._active_rules(session)
+        images = self._images(session, target.item) if target.item else []
         signals = []
-        for finding in engine.evaluate(self._active_rules(session), text):
+        for finding in engine.evaluate(
+            rules,
+            text,
+            images=images,
+            banks=hash_bank_service.indexes(
+                session, {b for r in rules for _, m in r.hashes for b in m.banks}
+            ),
+            classifiers=classifiers.load({m.model for r in rules for _, m in r.classifiers}),
+        ):
             rule = finding.rule
             live = rule.status is RuleStatus.live
             signal = Signal(
@@ -333,7 +351,7 @@ class DetectionService:
                 rule_version=rule.version,
                 category=rule.spec.category,
                 score=finding.score,
-                evidence=[{"start": h.start, "end": h.end, "matcher": h.matcher} for h in finding.hits],
+                evidence=[h.evidence() for h in finding.hits],
                 shadow=not live,
                 action=rule.spec.action.type if live else None,
             )
@@ -359,6 +377,10 @@ class DetectionService:
 
     def scan_item(self, session: Session, item_id: uuid.UUID) -> list[Signal]:
         return self.scan(session, TargetKind.item, item_id)
+
+    def _images(self, session: Session, item: ContentItem) -> list[engine.ImageHashes]:
+        rows = session.scalars(select(Media).where(Media.item_id == item.id).order_by(Media.created_at))
+        return [engine.ImageHashes(str(m.id), m.upload_sha256, m.pdq, m.pdq_quality) for m in rows]
 
     def _scannable(
         self, session: Session, subject: TargetKind, subject_id: uuid.UUID

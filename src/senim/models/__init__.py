@@ -20,7 +20,7 @@ from senim.models.complaint import (
     ComplaintStatus,
 )
 from senim.models.content import ContentItem, ItemKind, ItemStatus, LegalHold, Media
-from senim.models.detection import DetectionRule, DetectionRuleVersion, Signal
+from senim.models.detection import DetectionRule, DetectionRuleVersion, HashBank, HashBankEntry, Signal
 from senim.models.escalation import Escalation, EscalationStatus
 from senim.models.feed import HiddenItem, HiddenKind
 from senim.models.job import Job, JobSchedule, JobStatus, Priority
@@ -69,6 +69,8 @@ __all__ = [
     "DocumentAcceptance",
     "Escalation",
     "EscalationStatus",
+    "HashBank",
+    "HashBankEntry",
     "HiddenItem",
     "HiddenKind",
     "ItemKind",

@@ -60,7 +60,10 @@ class Media(IdMixin, CreatedMixin, Base):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     size_bytes: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # of the stored, re-encoded file
+    upload_sha256: Mapped[str | None] = mapped_column(String(64))  # of the file as uploaded
+    pdq: Mapped[str | None] = mapped_column(String(64))  # perceptual hash, for hash banks
+    pdq_quality: Mapped[int] = mapped_column(Integer, default=0)
     storage_key: Mapped[str] = mapped_column(String(200), unique=True)
 
 

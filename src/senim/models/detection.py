@@ -51,3 +51,26 @@ class Signal(IdMixin, CreatedMixin, Base):
     evidence: Mapped[list[Any]]  # [{"start": int, "end": int, "matcher": str}], spans in the scanned text
     shadow: Mapped[bool] = mapped_column(default=False)
     action: Mapped[str | None] = mapped_column(String(32))  # what a live rule did
+
+
+class HashBank(IdMixin, CreatedMixin, Base):
+    """A list of known images (HMA's "bank"): exact SHA-256 file hashes and PDQ perceptual hashes that a
+    rule's ``hashes`` matcher compares every uploaded image with."""
+
+    __tablename__ = "hash_bank"
+
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    description: Mapped[str] = mapped_column(String(500), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)  # bumped on every change: the index cache key
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class HashBankEntry(IdMixin, CreatedMixin, Base):
+    __tablename__ = "hash_bank_entry"
+    __table_args__ = (UniqueConstraint("bank_id", "kind", "hash"),)
+
+    bank_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hash_bank.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # pdq | sha256
+    hash: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    added_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 16:40:10.481090
+Create Date: 2026-11-28 16:47:33.132684
 """
 
 from collections.abc import Sequence
@@ -65,6 +65,17 @@ def upgrade() -> None:
         sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_detection_rule")),
         sa.UniqueConstraint("name", name=op.f("uq_detection_rule_name")),
+    )
+    op.create_table(
+        "hash_bank",
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("description", sa.String(length=500), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("updated_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_hash_bank")),
+        sa.UniqueConstraint("name", name=op.f("uq_hash_bank_name")),
     )
     op.create_table(
         "job",
@@ -261,6 +272,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_document_acceptance_user_id"), ["user_id"], unique=False)
 
     op.create_table(
+        "hash_bank_entry",
+        sa.Column("bank_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("added_by_id", sa.Uuid(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["added_by_id"], ["user_account.id"], name=op.f("fk_hash_bank_entry_added_by_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["bank_id"], ["hash_bank.id"], name=op.f("fk_hash_bank_entry_bank_id_hash_bank")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_hash_bank_entry")),
+        sa.UniqueConstraint("bank_id", "kind", "hash", name=op.f("uq_hash_bank_entry_bank_id_kind_hash")),
+    )
+    with op.batch_alter_table("hash_bank_entry", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_hash_bank_entry_bank_id"), ["bank_id"], unique=False)
+
+    op.create_table(
         "hidden_item",
         sa.Column("user_id", sa.Uuid(), nullable=False),
         sa.Column("target_type", sa.String(length=16), nullable=False),
@@ -448,6 +480,9 @@ def upgrade() -> None:
         sa.Column("height", sa.Integer(), nullable=False),
         sa.Column("size_bytes", sa.Integer(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("upload_sha256", sa.String(length=64), nullable=True),
+        sa.Column("pdq", sa.String(length=64), nullable=True),
+        sa.Column("pdq_quality", sa.Integer(), nullable=False),
         sa.Column("storage_key", sa.String(length=200), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -985,6 +1020,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_hidden_item_user_id"))
 
     op.drop_table("hidden_item")
+    with op.batch_alter_table("hash_bank_entry", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_hash_bank_entry_bank_id"))
+
+    op.drop_table("hash_bank_entry")
     with op.batch_alter_table("document_acceptance", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_document_acceptance_user_id"))
 
@@ -1007,6 +1046,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_job_claim")
 
     op.drop_table("job")
+    op.drop_table("hash_bank")
     op.drop_table("detection_rule")
     with op.batch_alter_table("audit_record", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_record_target_id"))
