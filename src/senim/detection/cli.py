@@ -186,3 +186,43 @@ def train(
             },
         )
     console.print(f"Saved to {path}")
+
+
+@app.command("packs")
+def packs_list() -> None:
+    """The starter rule packs (kk, ru, en) shipped with Senim."""
+    from senim.detection import packs
+
+    for name in packs.available():
+        pack = packs.load(name)
+        console.print(f"[bold]{name}[/bold] ({len(pack.rules)} rules): {pack.description.en}")
+
+
+@app.command("install-pack")
+def install_pack(
+    name: Annotated[str, typer.Argument(help="A pack from `senim detection packs`")],
+    status: Annotated[str, typer.Option(help="Status of the new rules: draft, shadow or live")] = "shadow",
+) -> None:
+    """Install a starter pack: each rule saved (audited) and new ones moved to --status (shadow: they
+    record signals and act on nothing until an administrator moves them live)."""
+    from senim.detection import packs
+    from senim.detection.rules import RuleStatus
+    from senim.detection.service import detection_service
+
+    if status not in ("draft", "shadow", "live"):
+        console.print("[red]--status is draft, shadow or live[/red]")
+        raise typer.Exit(2)
+    try:
+        pack = packs.load(name)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    try:
+        with Database(get_settings().database_url).transaction() as session:
+            rules = detection_service.install_pack(session, CLI, pack, RuleStatus(status))
+            summary = [(r.name, r.status, r.version) for r in rules]
+    except AppError as exc:
+        raise _fail(exc) from exc
+    for rule_name, rule_status, version in summary:
+        console.print(f"  {rule_name}: {rule_status}, version {version}")
+    console.print(f"Installed pack [bold]{name}[/bold]: {len(summary)} rules")

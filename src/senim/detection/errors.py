@@ -25,3 +25,7 @@ class BankExists(Conflict):
 
 class BankNotFound(NotFound):
     code = "hash_bank_not_found"
+
+
+class PackNotFound(NotFound):
+    code = "detection_pack_not_found"

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from senim import audit, taxonomy
 from senim.audit import Actor
-from senim.detection import engine
+from senim.detection import engine, packs
 from senim.detection.banks import hash_bank_service
 from senim.detection.errors import RuleInvalid, RuleMoveRefused, RuleNotFound
 from senim.detection.rules import HashesMatcher, RuleSpec, RuleStatus, confirm_minutes, may_move, problems
@@ -85,6 +85,16 @@ class Backtest:
     by_matcher: Counter[str] = field(default_factory=Counter)
     samples: list[Sample] = field(default_factory=list)
     seconds: float = 0.0
+
+
+def _path_to(status: RuleStatus) -> list[RuleStatus]:
+    """The lifecycle moves from draft to ``status``."""
+    return {
+        RuleStatus.draft: [],
+        RuleStatus.shadow: [RuleStatus.shadow],
+        RuleStatus.live: [RuleStatus.shadow, RuleStatus.live],
+        RuleStatus.retired: [RuleStatus.retired],
+    }[status]
 
 
 def _chunks(ids: Sequence[uuid.UUID], size: int = 500) -> Iterator[Sequence[uuid.UUID]]:
@@ -207,6 +217,23 @@ class DetectionService:
             session, actor=actor, tag="detection_rule:move", target=rule, data={"from": current, "to": to}
         )
         return rule
+
+    def install_pack(
+        self, session: Session, actor: Actor, pack: packs.Pack, status: RuleStatus = RuleStatus.shadow
+    ) -> list[DetectionRule]:
+        """Save every rule of a starter pack (a new version where the rule exists) and move each new one
+        to ``status`` — shadow by default, so a pack records what it would do before anyone lets it act.
+        A rule already in use keeps its status."""
+        installed = []
+        for entry in pack.rules:
+            data = entry.spec.model_dump(mode="json")
+            existed = session.scalar(select(DetectionRule.id).where(DetectionRule.name == entry.name))
+            rule = self.save_rule(session, actor, entry.name, data, note=f"pack {pack.name}: {entry.note}")
+            if existed is None:
+                for step in _path_to(status):
+                    self.move(session, actor, entry.name, step)
+            installed.append(rule)
+        return installed
 
     # --- backtest -----------------------------------------------------------------------------
     def stored_texts(

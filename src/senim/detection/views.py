@@ -1,6 +1,6 @@
-"""The detection console for administrators: every rule with its status and recent signals; a rule's
-editor (JSON, refused with the path of each problem), its lifecycle moves, its versions, and a backtest
-over the newest stored content before it goes live."""
+"""The detection console for administrators: every rule with its status and recent signals, the starter
+packs to install; a rule's editor (JSON, refused with the path of each problem), its lifecycle moves, its
+versions, and a backtest over the newest stored content before it goes live."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from fastapi.responses import Response
 
 from senim.account.policy import Perm
 from senim.console.views import page
+from senim.detection import packs
+from senim.detection.errors import PackNotFound
 from senim.detection.rules import TRANSITIONS, RuleStatus
 from senim.detection.service import Backtest, detection_service
 from senim.errors import AppError
@@ -28,6 +30,10 @@ router = APIRouter(include_in_schema=False)
 RulesAdmin = Annotated[Principal, Depends(requires(Perm.detection_manage))]
 
 SAVED = flash_message("detection_rule_saved", N_("The rule is saved as a new version."))
+PACK_INSTALLED = flash_message(
+    "detection_pack_installed",
+    N_("The pack is installed in shadow: its rules record signals and act on nothing."),
+)
 MOVED = flash_message("detection_rule_moved", N_("The rule's status is changed."))
 CONSOLE_BACKTEST_LIMIT = 2_000  # the newest posts and comments; `senim detection backtest` reads everything
 STATUS_LABELS = {
@@ -56,8 +62,20 @@ def rules_page(request: Request, session: DbSession, principal: RulesAdmin) -> R
             "rows": [(r, detection_service.spec_of(session, r)) for r in rules],
             "counts": detection_service.signal_counts(session, utcnow() - timedelta(days=7)),
             "status_labels": STATUS_LABELS,
+            "packs": [packs.load(name) for name in packs.available()],
         },
     )
+
+
+@router.post("/console/detection/packs/{name}")
+def install_pack(
+    name: str, request: Request, form: Form, session: DbSession, principal: RulesAdmin
+) -> Response:
+    """Install a starter pack in shadow: its rules record what they would do and act on nothing."""
+    if name not in packs.available():
+        raise PackNotFound("No such starter pack.")
+    detection_service.install_pack(session, principal.actor, packs.load(name), RuleStatus.shadow)
+    return redirect("/console/detection", PACK_INSTALLED)
 
 
 def _rule_page(
