@@ -74,6 +74,14 @@ class Sample:
     matchers: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class SignalView:
+    signal: Signal
+    rule: str
+    quoted: tuple[str, ...]  # the matched words
+    images: int  # images matched in a hash bank
+
+
 @dataclass
 class Backtest:
     """What a rule would have found in stored content: nothing is recorded and nothing acts."""
@@ -128,6 +136,35 @@ class DetectionService:
             .order_by(Signal.created_at.desc())
         )
         return [(signal, name) for signal, name in rows]
+
+    def signals_about(self, session: Session, target: Target, limit: int = 20) -> list[SignalView]:
+        """What detection found about a case's target, newest first, with the matched words quoted:
+        moderators see why a rule opened the case (or what a shadow rule would have done)."""
+        if target.item is not None:
+            where, text = Signal.item_id == target.item.id, target.item.body
+        elif target.account is not None:
+            where, text = Signal.account_id == target.account.id, self._text(target)
+        elif target.community is not None:
+            where, text = Signal.community_id == target.community.id, self._text(target)
+        else:
+            return []
+        rows = session.execute(
+            select(Signal, DetectionRule.name)
+            .join(DetectionRule, DetectionRule.id == Signal.rule_id)
+            .where(where)
+            .order_by(Signal.created_at.desc())
+            .limit(limit)
+        )
+        views = []
+        for signal, name in rows:
+            quoted = [
+                text[e["start"] : e["end"]]
+                for e in signal.evidence
+                if "media_id" not in e and "score" not in e and 0 < e["end"] - e["start"] <= 200
+            ]
+            images = sum(1 for e in signal.evidence if "media_id" in e)
+            views.append(SignalView(signal, name, tuple(dict.fromkeys(quoted)), images))
+        return views
 
     def versions(self, session: Session, rule: DetectionRule) -> list[DetectionRuleVersion]:
         return list(
@@ -405,6 +442,18 @@ class DetectionService:
     def scan_item(self, session: Session, item_id: uuid.UUID) -> list[Signal]:
         return self.scan(session, TargetKind.item, item_id)
 
+    @staticmethod
+    def _text(target: Target) -> str:
+        """The text scanned: a post's body; a profile's display name and bio; a community's name and
+        description (a line between them; evidence spans count in this text)."""
+        if target.item is not None:
+            return target.item.body
+        if target.account is not None:
+            return f"{target.account.display_name}\n{target.account.bio}"
+        if target.community is not None:
+            return f"{target.community.name}\n{target.community.description}"
+        return ""
+
     def _images(self, session: Session, item: ContentItem) -> list[engine.ImageHashes]:
         rows = session.scalars(select(Media).where(Media.item_id == item.id).order_by(Media.created_at))
         return [engine.ImageHashes(str(m.id), m.upload_sha256, m.pdq, m.pdq_quality) for m in rows]
@@ -422,12 +471,14 @@ class DetectionService:
             account = session.get(User, subject_id)
             if account is None or account.status == AccountStatus.deleted:
                 return None, ""
-            return Target(subject=subject, account=account), f"{account.display_name}\n{account.bio}"
+            target = Target(subject=subject, account=account)
+            return target, self._text(target)
         if subject is TargetKind.community:
             community = session.get(Community, subject_id)
             if community is None or community.status == CommunityStatus.removed:
                 return None, ""
-            return Target(subject=subject, community=community), f"{community.name}\n{community.description}"
+            target = Target(subject=subject, community=community)
+            return target, self._text(target)
         raise ValueError(f"nothing to scan for {subject}")
 
     def _act(

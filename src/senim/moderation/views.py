@@ -20,6 +20,7 @@ from senim.account.service import account_service
 from senim.complaint import rules as complaint_rules
 from senim.complaint.service import complaint_service
 from senim.console.views import page
+from senim.detection.service import detection_service
 from senim.errors import AppError
 from senim.kit.clock import today_in, utcnow
 from senim.models import CaseKind, User
@@ -272,6 +273,7 @@ def _case_page(
             "media": media,
             "categories": categories,
             "evidence": {c.id: complaint_service.evidence_of(session, c) for c in view.complaints},
+            "signals": detection_service.signals_about(session, view.target),
             "actions": [(a, ACTION_LABELS[a]) for a in Action if a in ACTIONS_FOR[subject]],
             "law_categories": [(c.key, c.label, c.legal_basis) for c in version.categories],
             "age_signs": AGE_SIGNS,
