@@ -1,4 +1,5 @@
-"""Realistic demo data in Kazakh and Russian: one account of each role, communities, posts, comments."""
+"""Realistic demo data in Kazakh and Russian: one account of each role, communities, posts, comments,
+the starter detection packs in shadow."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from senim.audit import Actor
 from senim.community.service import community_service
 from senim.complaint.service import Filing, complaint_service
 from senim.content.service import content_service
+from senim.detection import packs
+from senim.detection.rules import RuleStatus
+from senim.detection.service import detection_service
 from senim.models import Role, User
 from senim.moderation.policy import TargetKind
 from senim.moderation.service import moderation_service
@@ -138,6 +142,9 @@ def load_demo(session: Session, *, only_if_empty: bool = False) -> list[tuple[st
         users[username] = account_service.create_user(
             session, actor, username=username, role=role, password=None, display_name=name
         )
+    # The starter detection packs, in shadow: they record what they would do and act on nothing.
+    for pack in packs.available():
+        detection_service.install_pack(session, actor, packs.load(pack), RuleStatus.shadow)
     communities = {}
     for slug, name, description in COMMUNITIES:
         communities[slug] = community_service.create(session, users["aigerim"], slug, name, description)

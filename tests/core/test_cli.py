@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from senim.cli import app
 from senim.config import get_settings
 from senim.db import Database
-from senim.models import AuditRecord, Role, User
+from senim.models import AuditRecord, DetectionRule, Role, User
 
 runner = CliRunner()
 
@@ -53,6 +53,8 @@ def test_demo_prints_the_accounts_once(cli_env: None, session: Session) -> None:
     second = runner.invoke(app, ["demo", "--if-empty"])
     assert "already present" in second.output
     assert len(session.scalars(select(User).where(User.username == "aigerim")).all()) == 1
+    rules = session.scalars(select(DetectionRule)).all()
+    assert rules and {r.status for r in rules} == {"shadow"}  # the starter packs, acting on nothing
 
 
 def test_audit_verify_names_the_edited_record(cli_env: None, session: Session) -> None:
