@@ -39,6 +39,7 @@ fmt: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/detection.py
+	$(BIN)/python bench/escalation_latency.py
 
 migration: $(STAMP)
 	$(BIN)/alembic revision --autogenerate -m "$(m)"

@@ -133,6 +133,16 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+def cli_env(database_url: str, db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The ``senim`` command reads its settings from the environment: point it at the test database."""
+    monkeypatch.setenv("SENIM_DATABASE_URL", database_url)
+    monkeypatch.setenv("SENIM_MODE", "test")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
 def app(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
     return create_app(settings, db, worker=False)
 

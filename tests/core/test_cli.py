@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from senim.cli import app
-from senim.config import get_settings
-from senim.db import Database
 from senim.models import AuditRecord, DetectionRule, Role, User
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def cli_env(database_url: str, db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("SENIM_DATABASE_URL", database_url)
-    monkeypatch.setenv("SENIM_MODE", "test")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def test_migrate_is_idempotent(cli_env: None) -> None:

@@ -3,17 +3,12 @@ it reports counts and samples, shows a progress bar, records nothing about the c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from senim.audit import Actor
 from senim.cli import app
-from senim.config import get_settings
-from senim.db import Database
 from senim.detection.service import detection_service
 from senim.models import AuditRecord, ModerationCase, Signal
 from tests.fixtures.builders import make_user
@@ -27,15 +22,6 @@ SCAM = {
         {"type": "regex", "pattern": r"\bx10\b"},
     ],
 }
-
-
-@pytest.fixture
-def cli_env(database_url: str, db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("SENIM_DATABASE_URL", database_url)
-    monkeypatch.setenv("SENIM_MODE", "test")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def _stored(session: Session) -> None:

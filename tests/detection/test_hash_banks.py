@@ -20,7 +20,6 @@ from senim.config import Settings
 from senim.db import Database
 from senim.detection.pdq import pdq_hash
 from senim.models import AuditRecord, HashBankEntry, Media, ModerationCase, Role, Signal
-from tests.detection.test_backtest import cli_env  # noqa: F401  (the CLI's database)
 from tests.detection.test_pipeline import _admin, _rule
 from tests.fixtures.builders import make_user
 from tests.fixtures.content import make_post
@@ -146,7 +145,7 @@ def test_only_administrators_manage_banks(client: TestClient, session: Session, 
     assert client.post(BANKS, json={"name": "known-images"}).status_code == 403
 
 
-def test_the_cli_creates_imports_and_exports(cli_env: None, session: Session, tmp_path: object) -> None:  # noqa: F811
+def test_the_cli_creates_imports_and_exports(cli_env: None, session: Session, tmp_path: object) -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["detection", "banks", "create", "cli-bank"]).exit_code == 0
     listed = f"{'d' * 64}\n{'e' * 64}\n"

@@ -19,14 +19,13 @@ from senim.detection import packs
 from senim.detection.rules import RuleStatus
 from senim.detection.service import detection_service
 from senim.models import DetectionRule, Escalation, EscalationStatus, Role, Signal
-from tests.detection.test_backtest import cli_env  # noqa: F401  (the CLI's database)
 from tests.fixtures.builders import csrf_from, make_user
 from tests.fixtures.content import login_as, make_post
 from tests.fixtures.moderation import fresh
 from tests.notification.jobrunner import run_due_jobs
 
 
-def test_the_cli_lists_and_installs_a_pack_in_shadow(cli_env: None, session: Session) -> None:  # noqa: F811
+def test_the_cli_lists_and_installs_a_pack_in_shadow(cli_env: None, session: Session) -> None:
     runner = CliRunner()
     listed = runner.invoke(app, ["detection", "packs"])
     assert listed.exit_code == 0 and all(name in listed.output for name in packs.available())

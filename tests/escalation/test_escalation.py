@@ -132,6 +132,7 @@ def test_the_dispatch_is_urgent_and_the_delivery_is_retried_until_it_succeeds(
     run_due_jobs(db, settings)
     for _ in range(2):
         delivery = fresh(session).scalars(select(Job).where(Job.name == "notification.deliver_webhook")).one()
+        assert delivery.priority == Priority.urgent  # never behind the scans of a busy hour
         make_due(db, delivery.id)
         run_due_jobs(db, settings)
     assert len(receiver.requests) == 3

@@ -225,7 +225,12 @@ class EscalationService:
             deliveries += 1
         for principal in principals:
             emitted = notification_service.emit(
-                session, principal.id, EVENT, self.event_data(session, escalation), event_id=escalation.id
+                session,
+                principal.id,
+                EVENT,
+                self.event_data(session, escalation),
+                event_id=escalation.id,
+                priority=Priority.urgent,  # ahead of every scan and routine delivery waiting
             )
             deliveries += len(emitted.jobs)
         if deliveries == 0:

@@ -225,8 +225,10 @@ class NotificationService:
         data: dict[str, Any],
         *,
         event_id: uuid.UUID | None = None,
+        priority: int | None = None,
     ) -> Emitted:
         """Queue ``event`` for every active endpoint of the principal subscribed to it (or to ``*``).
+        ``priority``: the delivery jobs' (an escalation's go before every scan and routine delivery).
 
         ``data`` must hold **ids and non-personal facts only** (record ids, external ids, a ground, a
         status, a deadline): it is stored in the delivery job's payload, which every staff role can
@@ -259,6 +261,7 @@ class NotificationService:
                 },
                 idempotency_key=f"{event_id}:{endpoint.id}",
                 max_attempts=WEBHOOK_MAX_ATTEMPTS,
+                priority=priority,
             )
             for endpoint in endpoints
             if policy.subscribed(list(endpoint.events), event)
