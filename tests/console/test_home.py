@@ -27,6 +27,7 @@ ALL_SECTIONS = {
     "/console/jobs",
     "/console/audit",
     "/console/complaint-rules",
+    "/console/detection",
 }
 MODERATION = {"/console", "/console/jobs", "/console/cases"}
 EXPECTED = {

@@ -3,6 +3,7 @@ it reports counts and samples, shows a progress bar, records nothing about the c
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -37,6 +38,7 @@ def _stored(session: Session) -> None:
     session.commit()
 
 
+@pytest.mark.law("LAW-36")
 def test_a_draft_rule_is_backtested_with_counts_and_samples(session: Session) -> None:
     _stored(session)
     seen: list[int] = []

@@ -116,6 +116,7 @@ def test_examples_are_what_people_decided(session: Session) -> None:
     assert examples[DRUGS[0]] == "unlawful.drugs" and examples[INNOCENT[0]] == "none"
 
 
+@pytest.mark.law("LAW-36")
 def test_trained_model_scores_new_posts_through_a_rule(
     model_env: Path, client: TestClient, session: Session, db: Database, settings: Settings
 ) -> None:
