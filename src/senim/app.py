@@ -41,6 +41,7 @@ DOMAINS = [
     "moderation",
     "detection",
     "escalation",
+    "translation",
 ]
 
 

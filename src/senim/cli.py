@@ -1,4 +1,5 @@
-"""The ``senim`` command: serve, worker, migrate, demo, create-user, audit verify, detection …."""
+"""The ``senim`` command: serve, worker, migrate, demo, create-user, audit verify, detection …,
+translation …."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from senim.config import get_settings
 from senim.db import Database
 from senim.detection.cli import app as detection_app
 from senim.models import Role
+from senim.translation.cli import app as translation_app
 
 app = typer.Typer(help="Senim — online platform and compliance engine.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(detection_app, name="detection")
+app.add_typer(translation_app, name="translation")
 console = Console()
 
 

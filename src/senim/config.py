@@ -31,6 +31,18 @@ class Settings(BaseSettings):
     default_language: str = "kk"
     media_dir: Path = Path("var/media")
     model_dir: Path = Path("var/models")  # trained classifiers, one directory per model name
+    # Machine translation into Kazakh (LAW-09): "none", "ctranslate2" (an NLLB-200-family model converted
+    # with `senim translation convert`, at translation_model_dir) or "libretranslate" (an HTTP server).
+    translation_engine: str = "none"
+    translation_model_dir: Path | None = None
+    translation_compute_type: str = "int8"
+    translation_threads: int = 0  # 0: as many as the machine has
+    translation_beam_size: int = 2
+    libretranslate_url: str = ""
+    libretranslate_api_key: SecretStr = SecretStr("")
+    translation_timeout_seconds: float = 30.0
+    # Translate new posts and comments in background jobs as they arrive; otherwise on demand.
+    translation_pretranslate: bool = False
     max_upload_bytes: int = 8 * 1024 * 1024
     max_image_pixels: int = 40_000_000
     embedded_worker: bool = True

@@ -32,6 +32,7 @@ from senim.kit import cursor as page_cursor
 from senim.kit.clock import utcnow
 from senim.kit.text import clean
 from senim.models import Community, ContentItem, ItemKind, ItemStatus, LegalHold, Media, User
+from senim.translation.service import translation_service
 
 
 @dataclass
@@ -123,6 +124,7 @@ class ContentService:
         session.flush()
         stored = self._store_media(session, settings, author, item, prepared)
         jobs.enqueue(session, DETECTION_SCAN_JOB, {"item_id": str(item.id)})
+        translation_service.on_written(session, item, settings)
         audit.record(
             session,
             actor=Actor.of(author),
@@ -199,6 +201,7 @@ class ContentService:
         session.add(item)
         session.flush()
         jobs.enqueue(session, DETECTION_SCAN_JOB, {"item_id": str(item.id)})
+        translation_service.on_written(session, item)
         audit.record(
             session,
             actor=Actor.of(author),
@@ -236,6 +239,7 @@ class ContentService:
         item.updated_at = utcnow()
         session.flush()
         jobs.enqueue(session, DETECTION_SCAN_JOB, {"item_id": str(item.id)})
+        translation_service.on_written(session, item)
         audit.record(
             session,
             actor=Actor.of(actor_user),

@@ -141,13 +141,14 @@ class DetectionService:
         """What detection found about a case's target, newest first, with the matched words quoted:
         moderators see why a rule opened the case (or what a shadow rule would have done)."""
         if target.item is not None:
-            where, text = Signal.item_id == target.item.id, target.item.body
+            where = Signal.item_id == target.item.id
         elif target.account is not None:
-            where, text = Signal.account_id == target.account.id, self._text(target)
+            where = Signal.account_id == target.account.id
         elif target.community is not None:
-            where, text = Signal.community_id == target.community.id, self._text(target)
+            where = Signal.community_id == target.community.id
         else:
             return []
+        text = target.text
         rows = session.execute(
             select(Signal, DetectionRule.name)
             .join(DetectionRule, DetectionRule.id == Signal.rule_id)
@@ -388,9 +389,10 @@ class DetectionService:
     def scan(self, session: Session, subject: TargetKind, subject_id: uuid.UUID) -> list[Signal]:
         """Scan a post or comment, a profile (display name and bio) or a community (name and
         description): the ``detection.scan`` job. Returns the signals recorded."""
-        target, text = self._scannable(session, subject, subject_id)
+        target = self._scannable(session, subject, subject_id)
         if target is None:
             return []
+        text = target.text
         rules = self._active_rules(session)
         images = self._images(session, target.item) if target.item else []
         signals = []
@@ -442,43 +444,27 @@ class DetectionService:
     def scan_item(self, session: Session, item_id: uuid.UUID) -> list[Signal]:
         return self.scan(session, TargetKind.item, item_id)
 
-    @staticmethod
-    def _text(target: Target) -> str:
-        """The text scanned: a post's body; a profile's display name and bio; a community's name and
-        description (a line between them; evidence spans count in this text)."""
-        if target.item is not None:
-            return target.item.body
-        if target.account is not None:
-            return f"{target.account.display_name}\n{target.account.bio}"
-        if target.community is not None:
-            return f"{target.community.name}\n{target.community.description}"
-        return ""
-
     def _images(self, session: Session, item: ContentItem) -> list[engine.ImageHashes]:
         rows = session.scalars(select(Media).where(Media.item_id == item.id).order_by(Media.created_at))
         return [engine.ImageHashes(str(m.id), m.upload_sha256, m.pdq, m.pdq_quality) for m in rows]
 
-    def _scannable(
-        self, session: Session, subject: TargetKind, subject_id: uuid.UUID
-    ) -> tuple[Target | None, str]:
-        """The target and the text scanned; no target for what is gone (deleted, removed)."""
+    def _scannable(self, session: Session, subject: TargetKind, subject_id: uuid.UUID) -> Target | None:
+        """The target scanned; None for what is gone (deleted, removed)."""
         if subject is TargetKind.item:
             item = session.get(ContentItem, subject_id)
             if item is None or item.status in (ItemStatus.deleted, ItemStatus.removed):
-                return None, ""
-            return Target(subject=subject, item=item), item.body
+                return None
+            return Target(subject=subject, item=item)
         if subject is TargetKind.account:
             account = session.get(User, subject_id)
             if account is None or account.status == AccountStatus.deleted:
-                return None, ""
-            target = Target(subject=subject, account=account)
-            return target, self._text(target)
+                return None
+            return Target(subject=subject, account=account)
         if subject is TargetKind.community:
             community = session.get(Community, subject_id)
             if community is None or community.status == CommunityStatus.removed:
-                return None, ""
-            target = Target(subject=subject, community=community)
-            return target, self._text(target)
+                return None
+            return Target(subject=subject, community=community)
         raise ValueError(f"nothing to scan for {subject}")
 
     def _act(

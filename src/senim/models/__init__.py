@@ -40,6 +40,7 @@ from senim.models.moderation import (
     StrikeKind,
 )
 from senim.models.notification import Notification, WebhookEndpoint
+from senim.models.translation import Translation
 
 __all__ = [
     "AccountStatus",
@@ -91,6 +92,7 @@ __all__ = [
     "StatementKind",
     "Strike",
     "StrikeKind",
+    "Translation",
     "User",
     "UserSession",
     "WebhookEndpoint",

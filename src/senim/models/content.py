@@ -47,6 +47,9 @@ class ContentItem(IdMixin, CreatedMixin, Base):
     age_sign: Mapped[str | None] = mapped_column(String(4))  # 6-, 6+, 12+, 14+, 16+, 18+ (LAW-83)
     label: Mapped[str | None] = mapped_column(String(32))  # moderation.policy.LABELS key
     demoted: Mapped[bool] = mapped_column(default=False)  # left out of the all-posts feed
+    # Identified when written (translation.langid): ISO 639-1 or "und", with its confidence 0..1.
+    language: Mapped[str | None] = mapped_column(String(8))
+    language_confidence: Mapped[float | None]
 
 
 class Media(IdMixin, CreatedMixin, Base):

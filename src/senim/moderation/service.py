@@ -119,6 +119,18 @@ class Target:
         return None
 
     @property
+    def text(self) -> str:
+        """The target's text: a post's body; a profile's display name and bio; a community's name and
+        description (a line between them). Detection scans it; moderators read it translated."""
+        if self.item is not None:
+            return self.item.body
+        if self.account is not None:
+            return f"{self.account.display_name}\n{self.account.bio}"
+        if self.community is not None:
+            return f"{self.community.name}\n{self.community.description}"
+        return ""
+
+    @property
     def affected_user_id(self) -> uuid.UUID | None:
         if self.item is not None:
             return self.item.author_id

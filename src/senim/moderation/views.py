@@ -36,6 +36,7 @@ from senim.moderation.policy import (
 )
 from senim.moderation.service import moderation_service
 from senim.moderation.statements import SOURCE_NAMES, ground_text
+from senim.translation.service import Outcome, translation_service
 from senim.web import i18n
 from senim.web.auth import DbSession, Principal, requires
 from senim.web.forms import Form, fields, flash_message, redirect
@@ -274,6 +275,11 @@ def _case_page(
             "categories": categories,
             "evidence": {c.id: complaint_service.evidence_of(session, c) for c in view.complaints},
             "signals": detection_service.signals_about(session, view.target),
+            "Outcome": Outcome,
+            # LAW-09a: the Kazakh translation beside the original (cached; a plain notice without an engine)
+            "kazakh": translation_service.into_kazakh(session, view.target.text, request.app.state.settings)
+            if view.target.text.strip()
+            else None,
             "actions": [(a, ACTION_LABELS[a]) for a in Action if a in ACTIONS_FOR[subject]],
             "law_categories": [(c.key, c.label, c.legal_basis) for c in version.categories],
             "age_signs": AGE_SIGNS,

@@ -44,6 +44,7 @@ from senim.platform.errors import (
     PushConflict,
     PushInvalid,
 )
+from senim.translation.service import translation_service
 from senim.web.i18n import N_
 
 T = TypeVar("T")
@@ -306,6 +307,7 @@ class PlatformService:
                 data={"external_id": external_id, "kind": item.kind, "created": created, "changed": changed},
             )
             jobs.enqueue(session, DETECTION_SCAN_JOB, {"item_id": str(item.id)})
+            translation_service.on_written(session, item)
         view = ItemView(
             item=item, author_external_id=data.author_external_id, parent_external_id=data.parent_external_id
         )

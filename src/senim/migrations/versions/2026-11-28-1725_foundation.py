@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 16:47:33.132684
+Create Date: 2026-11-28 17:25:51.107574
 """
 
 from collections.abc import Sequence
@@ -122,6 +122,28 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("login_attempt", schema=None) as batch_op:
         batch_op.create_index("ix_login_attempt_key_at", ["key_digest", "at"], unique=False)
+
+    op.create_table(
+        "translation",
+        sa.Column("text_sha256", sa.String(length=64), nullable=False),
+        sa.Column("source_language", sa.String(length=8), nullable=False),
+        sa.Column("target_language", sa.String(length=8), nullable=False),
+        sa.Column("model_version", sa.String(length=200), nullable=False),
+        sa.Column("engine", sa.String(length=32), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_translation")),
+        sa.UniqueConstraint(
+            "text_sha256",
+            "source_language",
+            "target_language",
+            "model_version",
+            name=op.f("uq_translation_text_sha256_source_language_target_language_model_version"),
+        ),
+    )
+    with op.batch_alter_table("translation", schema=None) as batch_op:
+        batch_op.create_index("ix_translation_text", ["text_sha256"], unique=False)
 
     op.create_table(
         "user_account",
@@ -421,6 +443,8 @@ def upgrade() -> None:
         sa.Column("age_sign", sa.String(length=4), nullable=True),
         sa.Column("label", sa.String(length=32), nullable=True),
         sa.Column("demoted", sa.Boolean(), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=True),
+        sa.Column("language_confidence", sa.Double(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -1036,6 +1060,10 @@ def downgrade() -> None:
 
     op.drop_table("api_token")
     op.drop_table("user_account")
+    with op.batch_alter_table("translation", schema=None) as batch_op:
+        batch_op.drop_index("ix_translation_text")
+
+    op.drop_table("translation")
     with op.batch_alter_table("login_attempt", schema=None) as batch_op:
         batch_op.drop_index("ix_login_attempt_key_at")
 

@@ -1,0 +1,1 @@
+"""Language identification, automatic translation into Kazakh, transliteration (LAW-09)."""
