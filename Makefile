@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.synced
 
-.PHONY: run test test-sqlite test-postgres lint fmt bench migration demo clean venv
+.PHONY: run test test-sqlite test-postgres lint fmt bench bench-translation migration demo clean venv
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/detection.py
 	$(BIN)/python bench/escalation_latency.py
+
+## make bench-translation: Senim's translation engine against transformers generate, on a random-weight
+## model of NLLB-200-distilled-600M's size; needs the tools venv (.venv-ml, see tools/requirements-ml.txt)
+bench-translation:
+	@test -x .venv-ml/bin/python || { echo "Create .venv-ml first: see tools/requirements-ml.txt"; exit 2; }
+	.venv-ml/bin/python bench/translation.py
 
 migration: $(STAMP)
 	$(BIN)/alembic revision --autogenerate -m "$(m)"

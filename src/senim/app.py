@@ -42,6 +42,7 @@ DOMAINS = [
     "detection",
     "escalation",
     "translation",
+    "authority",
 ]
 
 

@@ -28,11 +28,14 @@ ALL_SECTIONS = {
     "/console/audit",
     "/console/complaint-rules",
     "/console/detection",
+    "/console/orders",
 }
 MODERATION = {"/console", "/console/jobs", "/console/cases"}
 EXPECTED = {
     Role.administrator: ALL_SECTIONS,
-    Role.auditor: {"/console", "/console/jobs", "/console/audit"},
+    Role.auditor: {"/console", "/console/jobs", "/console/audit", "/console/orders"},
+    Role.legal_officer: {"/console", "/console/jobs", "/console/orders"},
+    Role.data_protection_officer: {"/console", "/console/jobs", "/console/orders"},
     Role.moderator: MODERATION,
     Role.senior_moderator: MODERATION,
     Role.safety_officer: MODERATION | {"/console/escalations"},

@@ -33,6 +33,9 @@ class Perm(StrEnum):
     escalations_read = "escalations:read"  # the escalation console; law enforcement reads its own
     escalations_acknowledge = "escalations:acknowledge"  # record the recipient's acknowledgement
     escalations_confirm = "escalations:confirm"  # confirm or decline a detected threat before dispatch
+    orders_submit = "orders:submit"  # a state body sends orders and requests (signed, through the API)
+    orders_read = "orders:read"  # orders of state bodies: staff see all, a body its own
+    orders_manage = "orders:manage"  # enter received letters, review and execute orders
 
 
 CONSOLE = STAFF_ROLES
@@ -65,6 +68,11 @@ ROLE_PERMS[Role.safety_officer] |= {
     Perm.escalations_confirm,
 }
 ROLE_PERMS[Role.law_enforcement] |= {Perm.escalations_read, Perm.escalations_acknowledge}
+ROLE_PERMS[Role.legal_officer] |= {Perm.orders_read, Perm.orders_manage}
+ROLE_PERMS[Role.data_protection_officer] |= {Perm.orders_read}
+ROLE_PERMS[Role.administrator] |= {Perm.orders_read}
+ROLE_PERMS[Role.auditor] |= {Perm.orders_read}
+ROLE_PERMS[Role.authorized_body] |= {Perm.orders_submit, Perm.orders_read}
 
 # Scopes an API token may carry; a token acts with its principal's permissions within its scopes.
 TOKEN_SCOPES: dict[Role, frozenset[str]] = {

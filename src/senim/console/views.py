@@ -81,6 +81,7 @@ SECTIONS: list[tuple[Perm, str, str]] = [
     (Perm.complaint_rules_manage, "/console/complaint-rules", N_("Complaint rules")),
     (Perm.detection_manage, "/console/detection", N_("Detection rules")),
     (Perm.escalations_read, "/console/escalations", N_("Escalations to law enforcement")),
+    (Perm.orders_read, "/console/orders", N_("Orders of state bodies")),
     (Perm.jobs_read, "/console/jobs", N_("Background jobs")),
     (Perm.audit_read, "/console/audit", N_("Audit log")),
 ]

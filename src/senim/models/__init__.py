@@ -10,6 +10,7 @@ from senim.models.account import (
     UserSession,
 )
 from senim.models.audit import AuditHead, AuditRecord
+from senim.models.authority import OrderDocument, OrderStatus, SigningSecret, StateOrder
 from senim.models.base import Base
 from senim.models.community import Community, CommunityMember, CommunityStatus, MemberRole
 from senim.models.complaint import (
@@ -85,9 +86,13 @@ __all__ = [
     "MemberRole",
     "ModerationCase",
     "Notification",
+    "OrderDocument",
+    "OrderStatus",
     "Priority",
     "Role",
     "Signal",
+    "SigningSecret",
+    "StateOrder",
     "Statement",
     "StatementKind",
     "Strike",

@@ -224,9 +224,9 @@ def suspension_for(weight: int, thresholds: Iterable[tuple[int, int]]) -> int | 
     return None
 
 
-def tracking_number(raw: bytes) -> str:
-    """A short human-friendly tracking number from random bytes: "C-" and 8 characters in 2 groups,
-    from an alphabet without look-alike characters (no 0/O, 1/I/L)."""
+def tracking_number(raw: bytes, prefix: str = "C") -> str:
+    """A short human-friendly tracking number from random bytes: "C-" (complaints; "O-" orders of state
+    bodies) and 8 characters in 2 groups, from an alphabet without look-alike characters (no 0/O, 1/I/L)."""
     alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
     value = int.from_bytes(raw, "big")
     chars = []
@@ -234,4 +234,4 @@ def tracking_number(raw: bytes) -> str:
         value, index = divmod(value, len(alphabet))
         chars.append(alphabet[index])
     code = "".join(chars)
-    return f"C-{code[:4]}-{code[4:]}"
+    return f"{prefix}-{code[:4]}-{code[4:]}"

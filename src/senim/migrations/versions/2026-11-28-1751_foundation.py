@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 17:25:51.107574
+Create Date: 2026-11-28 17:51:26.875888
 """
 
 from collections.abc import Sequence
@@ -360,6 +360,85 @@ def upgrade() -> None:
         batch_op.create_index("ix_notification_user_created", ["user_id", "created_at"], unique=False)
 
     op.create_table(
+        "signing_secret",
+        sa.Column("principal_id", sa.Uuid(), nullable=False),
+        sa.Column("secret", sa.String(length=128), nullable=False),
+        sa.Column("prefix", sa.String(length=16), nullable=False),
+        sa.Column("created_by_id", sa.Uuid(), nullable=True),
+        sa.Column("revoked_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["user_account.id"], name=op.f("fk_signing_secret_created_by_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["principal_id"], ["user_account.id"], name=op.f("fk_signing_secret_principal_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_signing_secret")),
+    )
+    with op.batch_alter_table("signing_secret", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_signing_secret_principal_id"), ["principal_id"], unique=False)
+
+    op.create_table(
+        "state_order",
+        sa.Column("number", sa.String(length=16), nullable=False),
+        sa.Column("principal_id", sa.Uuid(), nullable=True),
+        sa.Column("issuing_body", sa.String(length=300), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("reference", sa.String(length=200), nullable=False),
+        sa.Column("basis_type", sa.String(length=32), nullable=False),
+        sa.Column("basis_number", sa.String(length=200), nullable=False),
+        sa.Column("basis_date", sa.String(length=10), nullable=True),
+        sa.Column("basis_article", sa.String(length=300), nullable=False),
+        sa.Column("category", sa.String(length=64), nullable=True),
+        sa.Column(
+            "measures",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "requested_fields",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "targets",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("signature_verified", sa.Boolean(), nullable=False),
+        sa.Column("entered_by_id", sa.Uuid(), nullable=True),
+        sa.Column("received_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("due_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("warn_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("warned_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("breached_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("reviewed_by_id", sa.Uuid(), nullable=True),
+        sa.Column("reviewed_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("rejection_reason", sa.Text(), nullable=False),
+        sa.Column("executed_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["entered_by_id"], ["user_account.id"], name=op.f("fk_state_order_entered_by_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["principal_id"], ["user_account.id"], name=op.f("fk_state_order_principal_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["reviewed_by_id"], ["user_account.id"], name=op.f("fk_state_order_reviewed_by_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_state_order")),
+        sa.UniqueConstraint("number", name=op.f("uq_state_order_number")),
+    )
+    with op.batch_alter_table("state_order", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_state_order_principal_id"), ["principal_id"], unique=False)
+        batch_op.create_index("ix_state_order_status_due", ["status", "due_at"], unique=False)
+
+    op.create_table(
         "user_session",
         sa.Column("user_id", sa.Uuid(), nullable=False),
         sa.Column("token_digest", sa.String(length=64), nullable=False),
@@ -469,6 +548,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_content_item_community_id"), ["community_id"], unique=False)
         batch_op.create_index("ix_content_item_feed", ["kind", "status", "created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_content_item_parent_id"), ["parent_id"], unique=False)
+
+    op.create_table(
+        "state_order_document",
+        sa.Column("order_id", sa.Uuid(), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("content_type", sa.String(length=64), nullable=False),
+        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("storage_key", sa.String(length=200), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["state_order.id"], name=op.f("fk_state_order_document_order_id_state_order")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_state_order_document")),
+        sa.UniqueConstraint("storage_key", name=op.f("uq_state_order_document_storage_key")),
+    )
+    with op.batch_alter_table("state_order_document", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_state_order_document_order_id"), ["order_id"], unique=False)
 
     op.create_table(
         "legal_hold",
@@ -1016,6 +1114,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_legal_hold_item_id"))
 
     op.drop_table("legal_hold")
+    with op.batch_alter_table("state_order_document", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_state_order_document_order_id"))
+
+    op.drop_table("state_order_document")
     with op.batch_alter_table("content_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_content_item_parent_id"))
         batch_op.drop_index("ix_content_item_feed")
@@ -1036,6 +1138,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_user_session_user_id"))
 
     op.drop_table("user_session")
+    with op.batch_alter_table("state_order", schema=None) as batch_op:
+        batch_op.drop_index("ix_state_order_status_due")
+        batch_op.drop_index(batch_op.f("ix_state_order_principal_id"))
+
+    op.drop_table("state_order")
+    with op.batch_alter_table("signing_secret", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_signing_secret_principal_id"))
+
+    op.drop_table("signing_secret")
     with op.batch_alter_table("notification", schema=None) as batch_op:
         batch_op.drop_index("ix_notification_user_created")
 

@@ -1,0 +1,61 @@
+"""JSON API of the orders desk: the authorized body sends orders and requests with its token and a
+signature over the body (``Senim-Signature``, the scheme of Senim's webhooks, with its signing secret),
+and follows its own records; staff who may read orders see them all."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from senim.account.policy import Perm
+from senim.authority.errors import OrderInvalid
+from senim.authority.schemas import OrderList, OrderRead
+from senim.authority.service import order_service
+from senim.models import StateOrder
+from senim.web.auth import DbSession, Principal, requires
+
+router = APIRouter(prefix="/api/v1", tags=["orders"])
+
+Submitter = Annotated[Principal, Depends(requires(Perm.orders_submit, "authority:submit"))]
+Reader = Annotated[Principal, Depends(requires(Perm.orders_read, "authority:read"))]
+
+
+def read(order: StateOrder) -> OrderRead:
+    return OrderRead.model_validate(order, from_attributes=True)
+
+
+async def raw_body(request: Request) -> bytes:
+    """The request body as sent: the signature is over these bytes."""
+    return await request.body()
+
+
+@router.post("/orders", response_model=OrderRead, status_code=201)
+def submit(
+    body: Annotated[bytes, Depends(raw_body)], request: Request, session: DbSession, principal: Submitter
+) -> OrderRead:
+    """An order or request of the authorized body: JSON (see docs/orders.md), signed over the raw body.
+    Answered at once with Senim's number and the statutory deadline; refused with each problem (422), or
+    401 for a missing or wrong signature; nothing is written then."""
+    user = principal.require_user()
+    order_service.verify_signature(session, user, body, request.headers.get("senim-signature"))
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise OrderInvalid("The body is not valid JSON.") from exc
+    order = order_service.receive(
+        session, data, actor=principal.actor, channel="api", principal=user, signature_verified=True
+    )
+    return read(order)
+
+
+@router.get("/orders", response_model=OrderList)
+def list_orders(session: DbSession, principal: Reader) -> OrderList:
+    """A body's own orders and requests with their status; staff see all."""
+    return OrderList(items=[read(o) for o in order_service.list_for(session, principal.require_user())])
+
+
+@router.get("/orders/{number}", response_model=OrderRead)
+def read_order(number: str, session: DbSession, principal: Reader) -> OrderRead:
+    return read(order_service.get_for(session, principal.require_user(), number))

@@ -1,0 +1,82 @@
+"""Orders and requests of state bodies (issue 7): what arrived, on what legal basis, about what, by when,
+and what became of it; the documents of a letter entered by a legal officer; the secrets with which a
+body signs the requests it sends through the API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from senim.kit.clock import utcnow
+from senim.models.base import Base, CreatedMixin, IdMixin
+
+
+class OrderStatus(StrEnum):
+    received = "received"  # its clock runs; a legal officer reviews the basis
+    accepted = "accepted"  # the basis is verified; the measures are being taken
+    rejected = "rejected"  # the basis is not verified: the reasons go back to the body
+    executed = "executed"  # the measures are taken; the clock stopped
+
+
+class StateOrder(IdMixin, CreatedMixin, Base):
+    __tablename__ = "state_order"
+    __table_args__ = (Index("ix_state_order_status_due", "status", "due_at"),)
+
+    number: Mapped[str] = mapped_column(String(16), unique=True)  # "O-XXXX-XXXX", given to the body
+    principal_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    issuing_body: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(32))  # authority.policy.OrderKind
+    reference: Mapped[str] = mapped_column(String(200), default="")  # the body's own number
+    basis_type: Mapped[str] = mapped_column(String(32))  # court_act | request | order | law_article
+    basis_number: Mapped[str] = mapped_column(String(200), default="")
+    basis_date: Mapped[str | None] = mapped_column(String(10))  # ISO date
+    basis_article: Mapped[str] = mapped_column(String(300), default="")
+    category: Mapped[str | None] = mapped_column(String(64))  # taxonomy key, for restriction orders
+    measures: Mapped[list[Any]]  # what the body asks for (policy.MEASURES)
+    requested_fields: Mapped[list[Any]]  # user-data requests: the fields named
+    targets: Mapped[list[Any]]  # [{"type": "item"|"account"|"url", "id"|"url": ...}]
+    note: Mapped[str] = mapped_column(Text, default="")
+    channel: Mapped[str] = mapped_column(String(16))  # api | letter
+    signature_verified: Mapped[bool] = mapped_column(default=False)
+    entered_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    due_at: Mapped[datetime]
+    warn_at: Mapped[datetime]
+    warned_at: Mapped[datetime | None]
+    breached_at: Mapped[datetime | None]  # the sweep escalated it after the deadline passed
+    status: Mapped[OrderStatus] = mapped_column(String(16), default=OrderStatus.received)
+    reviewed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    reviewed_at: Mapped[datetime | None]
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")
+    executed_at: Mapped[datetime | None]
+
+
+class OrderDocument(IdMixin, CreatedMixin, Base):
+    """A scanned page or PDF of a letter a legal officer entered (images re-encoded without metadata)."""
+
+    __tablename__ = "state_order_document"
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("state_order.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class SigningSecret(IdMixin, CreatedMixin, Base):
+    """The secret a state body signs its API requests with (HMAC-SHA256 of the body, the same scheme as
+    Senim's webhooks); shown once when issued, kept to verify; one in force per body."""
+
+    __tablename__ = "signing_secret"
+
+    principal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    secret: Mapped[str] = mapped_column(String(128))
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    revoked_at: Mapped[datetime | None]
