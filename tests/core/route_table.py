@@ -230,6 +230,7 @@ ROUTES: dict[tuple[str, str], Perm] = {
     ("GET", "/console/orders/new"): Perm.orders_manage,
     ("POST", "/console/orders/new"): Perm.orders_manage,
     ("GET", "/console/orders/{number}"): Perm.orders_read,
+    ("POST", "/console/orders/{number}/execute"): Perm.orders_manage,
     ("POST", "/console/orders/{number}/review"): Perm.orders_manage,
     ("GET", "/console/tokens"): Perm.tokens_manage,
     ("POST", "/console/tokens"): Perm.tokens_manage,

@@ -26,6 +26,7 @@ class OrderRead(BaseModel):
     due_at: datetime = Field(description="The statutory deadline (24 h, 2 h, or at once).")
     rejection_reason: str
     executed_at: datetime | None
+    outcome: list[dict[str, str]] = Field(description="What was done, per target and measure.")
 
 
 class OrderList(BaseModel):

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from senim import audit
+from senim import audit, taxonomy
 from senim.account.policy import Perm, has_perm
 from senim.audit import Actor
 from senim.authority import policy
@@ -37,12 +37,24 @@ from senim.models import (
     StateOrder,
     User,
 )
-from senim.moderation.policy import tracking_number
+from senim.moderation.policy import Action, DecisionDraft, GroundKind, Source, TargetKind, tracking_number
+from senim.moderation.service import Target, moderation_service
 from senim.notification import webhooks
 from senim.notification.service import notification_service
 from senim.web.i18n import N_
 
 OPEN = (OrderStatus.received, OrderStatus.accepted)
+EVENT_EXECUTED = "order.executed"
+EXECUTABLE = frozenset({"restrict", "remove", "suspend", "preserve", "restore"})
+ORDER_ACTIONS = {"restrict": Action.geo_restrict, "remove": Action.remove, "suspend": Action.suspend}
+# The ground of an order that names none, where the kind says it.
+DEFAULT_CATEGORY = {OrderKind.child_cyberbullying: "cyberbullying_child"}
+# The decision's facts (a catalog message, read in each reader's language); the order's body, number and
+# basis are the decision's source identity.
+FACTS = N_(
+    "Taken on an order of a state body whose legal basis a legal officer verified; the content or account "
+    "is restricted as the order requires."
+)
 SYSTEM = Actor.system("orders")
 EVENT_RECEIVED = "order.received"
 EVENT_REVIEWED = "order.reviewed"
@@ -295,6 +307,121 @@ class OrderService:
                 session, order.principal_id, EVENT_REVIEWED, self.event_data(order), event_id=uuid.uuid4()
             )
         return order
+
+    # --- execution ----------------------------------------------------------------------------
+    def execute(
+        self,
+        session: Session,
+        user: User,
+        number: str,
+        *,
+        category: str | None = None,
+        base_url: str | None = None,
+    ) -> StateOrder:
+        """Take the measures of an accepted order through the moderation actions, with the order as the
+        decision's ground: restrict in Kazakhstan, remove, suspend (until lifted), preserve (legal hold),
+        or, for a lifting order, undo what earlier orders did to the same targets. The affected people get
+        the statement of reasons as for any decision. The clock stops; the body is told what was done."""
+        order = self.get_for(session, user, number, for_update=True)
+        if order.status != OrderStatus.accepted:
+            raise OrderClosed("Only an accepted order is executed.")
+        measures = set(order.measures)
+        manual = sorted(measures - EXECUTABLE)
+        if manual:
+            raise OrderInvalid(
+                "This order asks for {measures}, which is not taken by this step.", measures=", ".join(manual)
+            )
+        category = category or order.category or DEFAULT_CATEGORY.get(OrderKind(order.kind))
+        if (
+            measures & {"restrict", "remove", "suspend"}
+            and category not in taxonomy.versions()[-1].category_keys()
+        ):
+            raise OrderInvalid("Choose the category of the law the order applies (its ground).")
+        actor = Actor.of(user)
+        done: list[dict[str, str]] = []
+        for target in order.targets:
+            if target["type"] == "url":
+                done.append({"target": target["url"], "measure": "none", "result": "not on this platform"})
+                continue
+            for measure in sorted(measures):
+                result = self._take(session, actor, order, target, measure, category, base_url)
+                done.append({"target": target["id"], "measure": measure, "result": result})
+        order.status, order.executed_at, order.outcome = OrderStatus.executed, utcnow(), done
+        if category and not order.category:
+            order.category = category
+        audit.record(
+            session,
+            actor=actor,
+            tag="order:execute",
+            target=order,
+            data={"number": order.number, "done": done},
+        )
+        if order.principal_id is not None:
+            notification_service.emit(
+                session,
+                order.principal_id,
+                EVENT_EXECUTED,
+                self.event_data(order) | {"executed_at": order.executed_at.isoformat(), "outcome": done},
+                event_id=uuid.uuid4(),
+            )
+        return order
+
+    def _take(
+        self,
+        session: Session,
+        actor: Actor,
+        order: StateOrder,
+        target: dict[str, str],
+        measure: str,
+        category: str | None,
+        base_url: str | None,
+    ) -> str:
+        """One measure on one target; returns what happened ("decision <id>", "held", "lifted N", …)."""
+        target_id = uuid.UUID(target["id"])
+        item = session.get(ContentItem, target_id) if target["type"] == "item" else None
+        account = session.get(User, target_id) if target["type"] == "account" else None
+        if measure == "preserve":
+            if item is None:
+                return "not a post or comment"
+            content_service.place_hold(session, actor, item, reason=f"order {order.number}", source="order")
+            return "held"
+        if measure == "restore":
+            decisions = moderation_service.decisions_by_order(
+                session, item_id=item.id if item else None, account_id=account.id if account else None
+            )
+            for decision in decisions:
+                moderation_service.lift(session, actor, decision, reason=f"order {order.number} lifts it")
+            return f"lifted {len(decisions)}"
+        action = ORDER_ACTIONS[measure]
+        if (action is Action.suspend) != (account is not None):
+            return "not applicable to this target"
+        draft = DecisionDraft(
+            target=TargetKind.account if account is not None else TargetKind.item,
+            action=action,
+            ground_kind=GroundKind.law,
+            category=category,
+            terms_clause=None,
+            facts=FACTS.format(
+                number=order.number,
+                body=order.issuing_body,
+                basis=" ".join(
+                    x for x in (order.basis_number, order.basis_date or "", order.basis_article) if x
+                ),
+            ),
+        )
+        decision = moderation_service.record_decision(
+            session,
+            actor=actor,
+            moderator=None,
+            target=Target(subject=draft.target, item=item, account=account),
+            draft=draft,
+            source=Source.order,
+            source_identity=" · ".join(
+                x for x in (order.issuing_body, order.number, order.basis_number, order.basis_date or "") if x
+            ),
+            base_url=base_url,
+        )
+        return f"decision {decision.id}"
 
     # --- clocks -------------------------------------------------------------------------------
     def sweep_clocks(self, session: Session, now: datetime | None = None) -> tuple[int, int]:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 
+from senim import taxonomy
 from senim.account.policy import Perm, has_perm
 from senim.account.service import account_service
 from senim.authority import policy
@@ -32,6 +33,7 @@ Manager = Annotated[Principal, Depends(requires(Perm.orders_manage))]
 TokensManager = Annotated[Principal, Depends(requires(Perm.tokens_manage))]
 
 ACCEPTED = flash_message("order_accepted", N_("The basis is verified: the order is accepted."))
+EXECUTED = flash_message("order_executed", N_("The order is executed; the body is told what was done."))
 REJECTED = flash_message("order_rejected", N_("The order is rejected; the reasons go to the body."))
 STATUS_LABELS = {
     "received": N_("Received: legal review"),
@@ -61,6 +63,7 @@ def _context(principal: Principal) -> dict[str, Any]:
         "status_labels": STATUS_LABELS,
         "basis_labels": BASIS_LABELS,
         "now": utcnow(),
+        "categories": [(c.key, c.label) for c in taxonomy.versions()[-1].categories],
     }
 
 
@@ -165,6 +168,23 @@ def review_submit(number: str, form: Form, session: DbSession, principal: Manage
         session, principal.require_user(), number, accept=accept, reason=data.get("reason", "")
     )
     return redirect(f"/console/orders/{order.number}", ACCEPTED if accept else REJECTED)
+
+
+@router.post("/console/orders/{number}/execute")
+def execute_submit(
+    number: str, request: Request, form: Form, session: DbSession, principal: Manager
+) -> Response:
+    """Take the order's measures (restrict, remove, suspend, preserve, restore) through moderation."""
+    _staff(principal)
+    data = fields(form)
+    order = order_service.execute(
+        session,
+        principal.require_user(),
+        number,
+        category=data.get("category") or None,
+        base_url=request.app.state.settings.base_url,
+    )
+    return redirect(f"/console/orders/{order.number}", EXECUTED)
 
 
 @router.get("/console/orders/documents/{document_id}")

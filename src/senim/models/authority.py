@@ -54,6 +54,7 @@ class StateOrder(IdMixin, CreatedMixin, Base):
     reviewed_at: Mapped[datetime | None]
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
     executed_at: Mapped[datetime | None]
+    outcome: Mapped[list[Any]] = mapped_column(default=list)  # per target and measure, what was done
 
 
 class OrderDocument(IdMixin, CreatedMixin, Base):

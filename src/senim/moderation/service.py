@@ -866,6 +866,21 @@ class ModerationService:
             )
         )
 
+    def decisions_by_order(
+        self, session: Session, *, item_id: uuid.UUID | None = None, account_id: uuid.UUID | None = None
+    ) -> list[Decision]:
+        """The decisions in force that state bodies' orders took about an item or an account."""
+        query = select(Decision).where(
+            Decision.source == Source.order, Decision.status == DecisionStatus.in_force
+        )
+        if item_id is not None:
+            query = query.where(Decision.item_id == item_id)
+        elif account_id is not None:
+            query = query.where(Decision.account_id == account_id, Decision.item_id.is_(None))
+        else:
+            return []
+        return list(session.scalars(query.order_by(Decision.decided_at)))
+
     def decisions_about(self, session: Session, user: User, limit: int = 50) -> list[Decision]:
         return list(
             session.scalars(
@@ -1248,6 +1263,14 @@ class ModerationService:
                         target=user,
                         data={"decision_id": decision.id},
                     )
+
+    def lift(self, session: Session, actor: Actor, decision: Decision, reason: str) -> None:
+        """Undo a decision taken on a state body's order when the body lifts the order (LAW-44):
+        its effects and its strike, as a reversal on appeal does; audited."""
+        if decision.status != DecisionStatus.in_force:
+            return
+        self._reverse(session, actor, decision, utcnow())
+        audit.record(session, actor=actor, tag="decision:lift", target=decision, data={"reason": reason})
 
     def _reverse(self, session: Session, actor: Actor, decision: Decision, now: datetime) -> None:
         """Undo a restriction reversed on appeal: its effects, its strike, and the automated suspension

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 17:51:26.875888
+Create Date: 2026-11-28 17:58:50.036550
 """
 
 from collections.abc import Sequence
@@ -420,6 +420,11 @@ def upgrade() -> None:
         sa.Column("reviewed_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("rejection_reason", sa.Text(), nullable=False),
         sa.Column("executed_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "outcome",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
