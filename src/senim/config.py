@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     mail_from: str = "Senim <no-reply@senim.local>"
+    # Reports of measures to the authorized body (LAW-20): months per period (1: monthly) and its e-mail.
+    measures_report_months: int = 1
+    authority_email: str = ""
     # Law enforcement's e-mail for escalations (LAW-19), beside the signed webhook; empty: webhook only.
     law_enforcement_email: str = ""
     webhook_timeout_seconds: float = 10.0

@@ -157,6 +157,8 @@ ROUTES: dict[tuple[str, str], Perm] = {
     ("PATCH", "/api/v1/posts/{post_id}"): Perm.participate,
     ("GET", "/api/v1/posts/{post_id}/comments"): Perm.public,
     ("POST", "/api/v1/posts/{post_id}/comments"): Perm.participate,
+    ("GET", "/api/v1/reports/measures"): Perm.orders_read,
+    ("GET", "/api/v1/reports/measures/{report_id}"): Perm.orders_read,
     ("DELETE", "/api/v1/session"): Perm.signed_in,
     ("POST", "/api/v1/session"): Perm.anonymous,
     ("GET", "/api/v1/taxonomy"): Perm.public,

@@ -5,15 +5,17 @@ and follows its own records; staff who may read orders see them all."""
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy import select
 
 from senim.account.policy import Perm
-from senim.authority.errors import OrderInvalid
-from senim.authority.schemas import OrderList, OrderRead
+from senim.authority.errors import OrderInvalid, OrderNotFound
+from senim.authority.schemas import MeasuresReportList, MeasuresReportRead, OrderList, OrderRead
 from senim.authority.service import order_service
-from senim.models import StateOrder
+from senim.models import MeasuresReport, StateOrder
 from senim.web.auth import DbSession, Principal, requires
 
 router = APIRouter(prefix="/api/v1", tags=["orders"])
@@ -59,3 +61,20 @@ def list_orders(session: DbSession, principal: Reader) -> OrderList:
 @router.get("/orders/{number}", response_model=OrderRead)
 def read_order(number: str, session: DbSession, principal: Reader) -> OrderRead:
     return read(order_service.get_for(session, principal.require_user(), number))
+
+
+@router.get("/reports/measures", response_model=MeasuresReportList)
+def list_reports(session: DbSession, principal: Reader) -> MeasuresReportList:
+    """The reports of measures taken against unlawful content (LAW-20), newest first."""
+    rows = session.scalars(select(MeasuresReport).order_by(MeasuresReport.period_start.desc()))
+    return MeasuresReportList(
+        items=[MeasuresReportRead.model_validate(r, from_attributes=True) for r in rows]
+    )
+
+
+@router.get("/reports/measures/{report_id}", response_model=MeasuresReportRead)
+def read_report(report_id: uuid.UUID, session: DbSession, principal: Reader) -> MeasuresReportRead:
+    report = session.get(MeasuresReport, report_id)
+    if report is None:
+        raise OrderNotFound("No such report.")
+    return MeasuresReportRead.model_validate(report, from_attributes=True)

@@ -81,6 +81,16 @@ MEASURES: dict[OrderKind, frozenset[str]] = {
     OrderKind.preservation: frozenset({"preserve"}),
     OrderKind.lift_order: frozenset({"restore"}),
 }
+MEASURE_LABELS: dict[str, str] = {
+    "restrict": N_("Restrict access in Kazakhstan"),
+    "remove": N_("Remove"),
+    "suspend": N_("Suspend the accounts"),
+    "preserve": N_("Preserve as evidence"),
+    "disclose": N_("Disclose information about users"),
+    "inform": N_("Inform the body"),
+    "count": N_("Count users"),
+    "restore": N_("Restore access"),
+}
 # Kinds whose targets are content or accounts, and kinds that need a taxonomy ground for the decision.
 NEEDS_TARGETS = frozenset(OrderKind) - {OrderKind.user_count_request}
 NEEDS_CATEGORY = frozenset({OrderKind.restriction_order, OrderKind.immediate_restriction})

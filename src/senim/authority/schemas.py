@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -31,3 +33,15 @@ class OrderRead(BaseModel):
 
 class OrderList(BaseModel):
     items: list[OrderRead]
+
+
+class MeasuresReportRead(BaseModel):
+    id: uuid.UUID
+    period_start: str
+    period_end: str
+    created_at: datetime
+    data: dict[str, Any] = Field(description="Decisions by category and action, orders with their times.")
+
+
+class MeasuresReportList(BaseModel):
+    items: list[MeasuresReportRead]

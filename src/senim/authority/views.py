@@ -62,6 +62,7 @@ def _context(principal: Principal) -> dict[str, Any]:
         "kind_labels": policy.KIND_LABELS,
         "status_labels": STATUS_LABELS,
         "basis_labels": BASIS_LABELS,
+        "measure_labels": policy.MEASURE_LABELS,
         "now": utcnow(),
         "categories": [(c.key, c.label) for c in taxonomy.versions()[-1].categories],
     }

@@ -10,7 +10,7 @@ from senim.models.account import (
     UserSession,
 )
 from senim.models.audit import AuditHead, AuditRecord
-from senim.models.authority import OrderDocument, OrderStatus, SigningSecret, StateOrder
+from senim.models.authority import MeasuresReport, OrderDocument, OrderStatus, SigningSecret, StateOrder
 from senim.models.base import Base
 from senim.models.community import Community, CommunityMember, CommunityStatus, MemberRole
 from senim.models.complaint import (
@@ -82,6 +82,7 @@ __all__ = [
     "JobStatus",
     "LegalHold",
     "LoginAttempt",
+    "MeasuresReport",
     "Media",
     "MemberRole",
     "ModerationCase",

@@ -81,3 +81,15 @@ class SigningSecret(IdMixin, CreatedMixin, Base):
     prefix: Mapped[str] = mapped_column(String(16))
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     revoked_at: Mapped[datetime | None]
+
+
+class MeasuresReport(IdMixin, CreatedMixin, Base):
+    """A report to the authorized body of the measures taken against unlawful content in a period
+    (LAW-20): decisions by category and action, orders executed with their times, escalations."""
+
+    __tablename__ = "measures_report"
+
+    period_start: Mapped[str] = mapped_column(String(10), unique=True)  # ISO dates, Asia/Almaty days
+    period_end: Mapped[str] = mapped_column(String(10))
+    data: Mapped[dict[str, Any]]
+    sent_at: Mapped[datetime | None]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 17:58:50.036550
+Create Date: 2026-11-28 18:05:28.770594
 """
 
 from collections.abc import Sequence
@@ -123,6 +123,21 @@ def upgrade() -> None:
     with op.batch_alter_table("login_attempt", schema=None) as batch_op:
         batch_op.create_index("ix_login_attempt_key_at", ["key_digest", "at"], unique=False)
 
+    op.create_table(
+        "measures_report",
+        sa.Column("period_start", sa.String(length=10), nullable=False),
+        sa.Column("period_end", sa.String(length=10), nullable=False),
+        sa.Column(
+            "data",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("sent_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_measures_report")),
+        sa.UniqueConstraint("period_start", name=op.f("uq_measures_report_period_start")),
+    )
     op.create_table(
         "translation",
         sa.Column("text_sha256", sa.String(length=64), nullable=False),
@@ -1180,6 +1195,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_translation_text")
 
     op.drop_table("translation")
+    op.drop_table("measures_report")
     with op.batch_alter_table("login_attempt", schema=None) as batch_op:
         batch_op.drop_index("ix_login_attempt_key_at")
 
