@@ -10,7 +10,6 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +22,7 @@ from senim.authority.errors import OrderClosed, OrderInvalid, OrderNotFound, Sig
 from senim.authority.policy import OrderIntake, OrderKind
 from senim.complaint.evidence import PreparedEvidence, storage_key
 from senim.config import Settings
+from senim.content import media
 from senim.content.service import content_service
 from senim.kit import deadlines
 from senim.kit.clock import utcnow
@@ -225,9 +225,7 @@ class OrderService:
     ) -> None:
         for document in documents:
             key = storage_key(document)
-            path = Path(settings.media_dir) / key
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(document.data)
+            media.write_file(settings.media_dir, key, document.data)
             session.add(
                 OrderDocument(
                     id=uuid.uuid4(),

@@ -18,6 +18,7 @@ from senim.authority.errors import OrderInvalid, OrderNotFound
 from senim.authority.service import order_service
 from senim.complaint.evidence import ComplaintForm, FormEvidence
 from senim.console.views import NO_STORE, page
+from senim.content import media
 from senim.errors import AppError
 from senim.kit.clock import utcnow
 from senim.models import OrderDocument
@@ -197,8 +198,8 @@ def document_file(
     if document is None:
         raise OrderNotFound("No such order.")
     order = order_service.get_by_id(session, principal.require_user(), document.order_id)
-    path = request.app.state.settings.media_dir / document.storage_key
-    if not path.exists():
+    path = media.stored_path(request.app.state.settings.media_dir, document.storage_key)
+    if path is None:
         raise OrderNotFound("No such order.")
     return FileResponse(
         path,
