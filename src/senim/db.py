@@ -158,6 +158,7 @@ class Database:
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
         session = (self.sessionmaker if write else self.read_sessionmaker)()
         session.info["read_only"] = not write
+        session.info["database"] = self  # a read that must store a derived copy opens its own write
         try:
             yield session
             session.commit()

@@ -51,7 +51,7 @@ def test_a_restriction_order_restricts_the_post_in_kazakhstan(client: TestClient
     assert number in decision.source_identity and "118" in decision.source_identity
     order = session.scalars(select(StateOrder)).one()
     assert order.status == "executed" and order.executed_at is not None
-    assert order.outcome[0]["result"] == f"decision {decision.id}"
+    assert order.outcome[0]["result"] == f"decision:{decision.id}"
     assert (
         client.post(
             f"/console/orders/{number}/execute", data={"csrf_token": csrf_from(page.text)}

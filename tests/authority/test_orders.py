@@ -112,6 +112,17 @@ def test_a_signed_restriction_order_is_received_with_its_two_hour_clock(
         ({"order": {"kind": "restriction_order", "legal_basis": {"type": "order"}}}, 422, "legal_basis"),
         ({"drop": "category"}, 422, "ground"),
         ({"target": "00000000-0000-0000-0000-000000000000"}, 422, "no such post"),
+        (
+            {
+                "extra": {
+                    "kind": "court_act",
+                    "measures": ["remove", "disclose"],
+                    "requested_fields": ["email"],
+                }
+            },
+            422,
+            "order of its own",
+        ),
     ],
 )
 def test_bad_and_unsigned_orders_are_refused_and_nothing_is_written(
@@ -125,6 +136,8 @@ def test_bad_and_unsigned_orders_are_refused_and_nothing_is_written(
         order = {k: v for k, v in restriction(post.id).items() if k != change["drop"]}
     if "target" in change:
         order = restriction(change["target"])
+    if "extra" in change:
+        order = {**restriction(post.id), **change["extra"]}  # type: ignore[dict-item]
     order = change.get("order", order)
     answer = body.post(client, order, secret=change.get("secret"), signed=change.get("signed", True))  # type: ignore[arg-type]
     assert answer.status_code == status and says in answer.text
@@ -190,7 +203,10 @@ def test_a_legal_officer_accepts_or_rejects_with_reasons_the_body_reads(
     post = make_post(session, make_user(session), "a post")
     session.commit()
     first = body.post(client, restriction(post.id)).json()["number"]  # type: ignore[attr-defined]
-    second = body.post(client, restriction(post.id)).json()["number"]  # type: ignore[attr-defined]
+    replayed = body.post(client, restriction(post.id))  # the same reference again: a retry, refused
+    assert replayed.status_code == 409 and first in replayed.text  # type: ignore[attr-defined]
+    second_order = {**restriction(post.id), "reference": "MCI-41-1/2026-119"}
+    second = body.post(client, second_order).json()["number"]  # type: ignore[attr-defined]
     login_as(client, officer)
     page = client.get(f"/console/orders/{first}")
     assert page.status_code == 200 and "Legal review" in page.text

@@ -71,11 +71,12 @@ def test_the_monthly_report_is_built_once_sent_and_read_by_the_body(
             {"category": "unlawful.online_casino", "action": "geo_restrict", "count": 1}
         ]
         [executed] = data["orders"]["executed"]  # type: ignore[index]
-        assert executed["number"] == number and executed["within_deadline"] is True
+        assert executed["kind"] == "restriction_order" and executed["within_deadline"] is True
+        assert "number" not in executed and "issuing_body" not in executed  # every body reads the report
         assert fresh(session).scalars(select(Job).where(Job.name == "notification.deliver_webhook")).all()
         run_due_jobs(db, configured)
         assert [json.loads(r.body)["data"]["report_id"] for r in receiver.requests] == [str(report.id)]
-        assert len(sink.messages) == 1 and number in sink.messages[0].text
+        assert len(sink.messages) == 1 and "restriction_order" in sink.messages[0].text
         assert sink.messages[0].rcpt_tos == ["reports@mci.gov.kz"]
     listed = client.get("/api/v1/reports/measures", headers=body.headers).json()["items"]
     assert [r["id"] for r in listed] == [str(report.id)]

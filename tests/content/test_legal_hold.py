@@ -29,9 +29,12 @@ def test_the_author_can_neither_edit_nor_delete_a_held_post(client: TestClient, 
     hold = content_service.place_hold(
         session, Actor.of(officer), post, reason="Escalated to the police", source="escalation"
     )
-    again = content_service.place_hold(session, Actor.of(officer), post, reason="twice", source="escalation")
+    again = content_service.place_hold(
+        session, Actor.of(officer), post, reason="Escalated to the police", source="escalation"
+    )
+    order = content_service.place_hold(session, Actor.system("test"), post, reason="order 9", source="order")
     session.commit()
-    assert again.id == hold.id
+    assert again.id == hold.id and order.id != hold.id  # each source keeps its own hold
     csrf = login_as(client, author)
     headers = {"X-CSRF-Token": csrf}
     assert client.delete(f"/api/v1/posts/{post.id}", headers=headers).status_code == 409
@@ -42,12 +45,22 @@ def test_the_author_can_neither_edit_nor_delete_a_held_post(client: TestClient, 
     kept = session.get(ContentItem, post.id)
     assert kept is not None and kept.status == ItemStatus.visible and kept.body == "A threat kept as evidence"
     content_service.release_hold(
-        session, Actor.of(officer), kept, reason="Police confirmed receipt of a copy"
+        session,
+        Actor.of(officer),
+        kept,
+        reason="Police confirmed receipt of a copy",
+        source="escalation",
+        placed_for="Escalated to the police",
+    )
+    session.commit()
+    assert client.delete(f"/api/v1/posts/{post.id}", headers=headers).status_code == 409  # the order's hold
+    content_service.release_hold(
+        session, Actor.system("test"), kept, reason="order done", source="order", placed_for="order 9"
     )
     session.commit()
     assert client.delete(f"/api/v1/posts/{post.id}", headers=headers).status_code in (200, 204)
     assert "item:hold" in _tags(session) and "item:release_hold" in _tags(session)
-    released = session.scalars(select(LegalHold)).one()
+    released = session.scalars(select(LegalHold).where(LegalHold.source == "escalation")).one()
     assert released.released_by_id == officer.id and released.release_reason.startswith("Police")
 
 

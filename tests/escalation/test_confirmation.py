@@ -140,6 +140,9 @@ def test_law_enforcement_reads_but_does_not_confirm(
     session.commit()
     escalation = _detected(client, session, db, settings)
     url = f"/api/v1/escalations/{escalation.id}"
-    assert client.get(url, headers=police.headers).status_code == 200
+    # Nothing was sent yet: law enforcement neither sees it nor can close it by acknowledging.
+    assert client.get(url, headers=police.headers).status_code == 404
+    assert client.get("/api/v1/escalations", headers=police.headers).json()["items"] == []
+    assert client.post(f"{url}/acknowledge", json={}, headers=police.headers).status_code == 404
     assert client.post(f"{url}/confirm", json={}, headers=police.headers).status_code == 403
     assert client.post(f"{url}/decline", json={"note": "no"}, headers=police.headers).status_code == 403

@@ -91,6 +91,16 @@ MEASURE_LABELS: dict[str, str] = {
     "count": N_("Count users"),
     "restore": N_("Restore access"),
 }
+RESULT_LABELS: dict[str, str] = {
+    "decision": N_("Decision taken"),
+    "held": N_("Kept under a legal hold"),
+    "lifted": N_("Restrictions lifted"),
+    "not_applicable": N_("Not applicable to this target"),
+    "not_on_platform": N_("Not on this platform"),
+}
+# Measures taken on the platform (restrictions, holds, restoring), as opposed to information given to the
+# body (a disclosure, a count, an answer); an order asks for one sort or the other.
+EXECUTED_MEASURES = frozenset({"restrict", "remove", "suspend", "preserve", "restore"})
 # Kinds whose targets are content or accounts, and kinds that need a taxonomy ground for the decision.
 NEEDS_TARGETS = frozenset(OrderKind) - {OrderKind.user_count_request}
 NEEDS_CATEGORY = frozenset({OrderKind.restriction_order, OrderKind.immediate_restriction})
@@ -172,6 +182,11 @@ class OrderIntake(_Strict):
         wrong = sorted(set(self.measures) - allowed)
         if wrong:
             raise ValueError(f"a {self.kind} cannot ask for {', '.join(wrong)}")
+        taken, given = set(self.measures) & EXECUTED_MEASURES, set(self.measures) - EXECUTED_MEASURES
+        if taken and given:
+            raise ValueError(
+                "send a disclosure, a count or information in an order of its own, apart from restrictions"
+            )
         if self.kind in NEEDS_TARGETS and not self.targets:
             raise ValueError("name the content or accounts concerned")
         if self.kind in NEEDS_CATEGORY and not self.category:

@@ -45,7 +45,7 @@ from senim.web.i18n import N_
 
 OPEN = (OrderStatus.received, OrderStatus.accepted)
 EVENT_EXECUTED = "order.executed"
-EXECUTABLE = frozenset({"restrict", "remove", "suspend", "preserve", "restore"})
+EXECUTABLE = policy.EXECUTED_MEASURES
 ORDER_ACTIONS = {"restrict": Action.geo_restrict, "remove": Action.remove, "suspend": Action.suspend}
 # The ground of an order that names none, where the kind says it.
 DEFAULT_CATEGORY = {OrderKind.child_cyberbullying: "cyberbullying_child"}
@@ -129,6 +129,16 @@ class OrderService:
         if found:
             raise OrderInvalid("The order is not valid.", fields=found)
         intake = OrderIntake.model_validate(data)
+        if principal is not None and intake.reference:
+            earlier = session.scalar(
+                select(StateOrder.number).where(
+                    StateOrder.principal_id == principal.id, StateOrder.reference == clean(intake.reference)
+                )
+            )
+            if earlier is not None:  # a retried or replayed request: one order, one clock
+                raise OrderClosed(
+                    "An order with this reference was received already: {number}.", number=earlier
+                )
         items = self._items(session, intake)
         received = utcnow()
         clock = policy.clock(intake.kind)
@@ -298,7 +308,12 @@ class OrderService:
                 item = session.get(ContentItem, uuid.UUID(target["id"])) if target["type"] == "item" else None
                 if item is not None:
                     content_service.release_hold(
-                        session, Actor.of(user), item, reason=f"order {order.number} rejected"
+                        session,
+                        Actor.of(user),
+                        item,
+                        reason=f"order {order.number} rejected",
+                        source="order",
+                        placed_for=f"preservation order {order.number}",
                     )
         if order.principal_id is not None:
             notification_service.emit(
@@ -339,7 +354,7 @@ class OrderService:
         done: list[dict[str, str]] = []
         for target in order.targets:
             if target["type"] == "url":
-                done.append({"target": target["url"], "measure": "none", "result": "not on this platform"})
+                done.append({"target": target["url"], "measure": "none", "result": "not_on_platform"})
                 continue
             for measure in sorted(measures):
                 result = self._take(session, actor, order, target, measure, category, base_url)
@@ -374,13 +389,14 @@ class OrderService:
         category: str | None,
         base_url: str | None,
     ) -> str:
-        """One measure on one target; returns what happened ("decision <id>", "held", "lifted N", …)."""
+        """One measure on one target; returns what happened, as a code the body's systems read:
+        "decision:<id>", "held", "lifted:<n>", "not_applicable" (policy.RESULT_LABELS)."""
         target_id = uuid.UUID(target["id"])
         item = session.get(ContentItem, target_id) if target["type"] == "item" else None
         account = session.get(User, target_id) if target["type"] == "account" else None
         if measure == "preserve":
             if item is None:
-                return "not a post or comment"
+                return "not_applicable"
             content_service.place_hold(session, actor, item, reason=f"order {order.number}", source="order")
             return "held"
         if measure == "restore":
@@ -389,10 +405,10 @@ class OrderService:
             )
             for decision in decisions:
                 moderation_service.lift(session, actor, decision, reason=f"order {order.number} lifts it")
-            return f"lifted {len(decisions)}"
+            return f"lifted:{len(decisions)}"
         action = ORDER_ACTIONS[measure]
         if (action is Action.suspend) != (account is not None):
-            return "not applicable to this target"
+            return "not_applicable"
         draft = DecisionDraft(
             target=TargetKind.account if account is not None else TargetKind.item,
             action=action,
@@ -419,7 +435,7 @@ class OrderService:
             ),
             base_url=base_url,
         )
-        return f"decision {decision.id}"
+        return f"decision:{decision.id}"
 
     # --- clocks -------------------------------------------------------------------------------
     def sweep_clocks(self, session: Session, now: datetime | None = None) -> tuple[int, int]:

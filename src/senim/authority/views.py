@@ -64,6 +64,7 @@ def _context(principal: Principal) -> dict[str, Any]:
         "status_labels": STATUS_LABELS,
         "basis_labels": BASIS_LABELS,
         "measure_labels": policy.MEASURE_LABELS,
+        "result_labels": policy.RESULT_LABELS,
         "now": utcnow(),
         "categories": [(c.key, c.label) for c in taxonomy.versions()[-1].categories],
     }

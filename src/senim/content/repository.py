@@ -37,6 +37,17 @@ class ContentRepository:
             select(LegalHold).where(LegalHold.item_id == item_id, LegalHold.released_at.is_(None)).limit(1)
         ).first()
 
+    def hold_of(self, session: Session, item_id: uuid.UUID, source: str, reason: str) -> LegalHold | None:
+        """The hold in force that ``source`` placed on the item with ``reason``."""
+        return session.scalars(
+            select(LegalHold).where(
+                LegalHold.item_id == item_id,
+                LegalHold.released_at.is_(None),
+                LegalHold.source == source,
+                LegalHold.reason == reason,
+            )
+        ).first()
+
     def get_media(self, session: Session, media_id: uuid.UUID) -> Media | None:
         return session.get(Media, media_id)
 

@@ -284,14 +284,16 @@ class ContentService:
         self, session: Session, actor: Actor, item: ContentItem, *, reason: str, source: str
     ) -> LegalHold:
         """Keep ``item`` as evidence (an escalation, an order): no deletion or edit, by anyone, until
-        released. Placing a second hold while one is in force returns the one in force."""
-        existing = repo.active_hold(session, item.id)
+        released. Each source keeps its own hold (an escalation's and an order's are released apart);
+        placing the same hold again returns the one in force."""
+        reason = clean(reason).strip()[:500]
+        existing = repo.hold_of(session, item.id, source, reason)
         if existing is not None:
             return existing
         hold = LegalHold(
             id=uuid.uuid4(),
             item_id=item.id,
-            reason=clean(reason).strip()[:500],
+            reason=reason,
             source=source,
             created_by_id=actor.id,
         )
@@ -303,9 +305,10 @@ class ContentService:
         return hold
 
     def release_hold(
-        self, session: Session, actor: Actor, item: ContentItem, *, reason: str
+        self, session: Session, actor: Actor, item: ContentItem, *, reason: str, source: str, placed_for: str
     ) -> LegalHold | None:
-        hold = repo.active_hold(session, item.id)
+        """Release the hold ``source`` placed with the reason ``placed_for``; any other hold stays."""
+        hold = repo.hold_of(session, item.id, source, clean(placed_for).strip()[:500])
         if hold is None:
             return None
         hold.released_at, hold.released_by_id = utcnow(), actor.id

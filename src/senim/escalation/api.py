@@ -56,7 +56,9 @@ def escalate(
 
 @router.get("/escalations", response_model=EscalationList)
 def list_escalations(session: DbSession, principal: Reader) -> EscalationList:
-    return EscalationList(items=[_read(e) for e in escalation_service.list(session)])
+    return EscalationList(
+        items=[_read(e) for e in escalation_service.list(session, principal.require_user())]
+    )
 
 
 @router.get("/escalations/{escalation_id}", response_model=EscalationDetail)

@@ -179,7 +179,14 @@ class EscalationService:
             escalation.status = EscalationStatus.declined
             item = session.get(ContentItem, escalation.item_id)
             if item is not None:
-                content_service.release_hold(session, actor, item, reason=f"escalation declined: {note}")
+                content_service.release_hold(
+                    session,
+                    actor,
+                    item,
+                    reason=f"escalation declined: {note}",
+                    source="escalation",
+                    placed_for=f"escalation: {escalation.reason}"[:500],
+                )
         audit.record(
             session,
             actor=actor,
@@ -312,6 +319,10 @@ class EscalationService:
         escalation = self.get_for(session, user, escalation_id, for_update=True)
         if escalation.status == EscalationStatus.declined:
             raise EscalationClosed("This escalation was declined; nothing was sent.")
+        if escalation.status == EscalationStatus.awaiting_confirmation:
+            raise EscalationClosed(
+                "This escalation awaits a safety officer's confirmation; nothing was sent yet."
+            )
         if escalation.status != EscalationStatus.acknowledged:
             escalation.status = EscalationStatus.acknowledged
             escalation.acknowledged_at, escalation.acknowledged_by_id = utcnow(), user.id
@@ -332,17 +343,21 @@ class EscalationService:
         if for_update:
             query = query.with_for_update()
         escalation = session.scalars(query).one_or_none()
-        if escalation is None or not has_perm(viewer.role, Perm.escalations_read):
+        if (
+            escalation is None
+            or not has_perm(viewer.role, Perm.escalations_read)
+            or (viewer.role == Role.law_enforcement and escalation.dispatched_at is None)
+        ):
             raise EscalationNotFound("No such escalation.")
         return escalation
 
-    def list(self, session: Session, limit: int = 100) -> list[Escalation]:
-        """Not yet closed first (oldest first: the longest wait on top), then the others."""
-        return list(
-            session.scalars(
-                select(Escalation).order_by(Escalation.status.in_(CLOSED), Escalation.created_at).limit(limit)
-            )
-        )
+    def list(self, session: Session, viewer: User, limit: int = 100) -> list[Escalation]:
+        """Not yet closed first (oldest first: the longest wait on top), then the others. Law enforcement
+        sees only what was sent to it (nothing awaiting confirmation, nothing declined)."""
+        query = select(Escalation).order_by(Escalation.status.in_(CLOSED), Escalation.created_at).limit(limit)
+        if viewer.role == Role.law_enforcement:
+            query = query.where(Escalation.dispatched_at.is_not(None))
+        return list(session.scalars(query))
 
 
 escalation_service = EscalationService()

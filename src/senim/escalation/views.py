@@ -38,7 +38,10 @@ STATUS_LABELS = {
 
 @router.get("/console/escalations")
 def escalations_page(request: Request, session: DbSession, principal: Reader) -> Response:
-    rows = [(e, escalation_service.snapshot(session, e)) for e in escalation_service.list(session)]
+    rows = [
+        (e, escalation_service.snapshot(session, e))
+        for e in escalation_service.list(session, principal.require_user())
+    ]
     return page(
         request,
         principal,

@@ -4,8 +4,9 @@ by the configured engine, cached by text hash, language pair and model version.
 
 With no engine configured, or an engine that cannot be loaded or answer, the reader is told plainly and
 nothing fails. Translations are derived copies of content and are not audited one by one; ``forget``
-erases those of a text whose content is erased. Pre-translation (``SENIM_TRANSLATION_PRETRANSLATE``)
-queues ``translation.translate`` for each new post and comment not in Kazakh.
+erases those of a text (for the erasure of content, issue 8). Pre-translation
+(``SENIM_TRANSLATION_PRETRANSLATE``) queues ``translation.translate`` for each new post and comment not in
+Kazakh.
 """
 
 from __future__ import annotations
@@ -185,6 +186,16 @@ class TranslationService:
         )
 
     def _store(self, session: Session, digest: str, language: str, engine: Translator, text: str) -> None:
+        """Cache a translation. A page read never writes in its own transaction (on SQLite a read
+        transaction cannot become a writer): the row is stored in a short write transaction of its own."""
+        database = session.info.get("database")
+        if session.info.get("read_only") and database is not None:
+            with database.transaction() as writer:
+                self._insert(writer, digest, language, engine, text)
+            return
+        self._insert(session, digest, language, engine, text)
+
+    def _insert(self, session: Session, digest: str, language: str, engine: Translator, text: str) -> None:
         insert = dialect_insert(session)(Translation).values(
             id=uuid.uuid4(),
             text_sha256=digest,
@@ -204,9 +215,10 @@ class TranslationService:
         """A post or comment was written or edited: its language identified and stored with the
         confidence, and, with pre-translation on, its translation queued."""
         found = langid.identify(item.body)
-        item.language, item.language_confidence = found.language, round(found.confidence, 3)
+        language = found.language if found.confidence >= MIN_CONFIDENCE else "und"
+        item.language, item.language_confidence = language, round(found.confidence, 3)
         settings = settings or get_settings()
-        if settings.translation_pretranslate and found.language not in ("kk", "und"):
+        if settings.translation_pretranslate and language not in ("kk", "und"):
             enqueue(
                 session,
                 TRANSLATE_JOB,
