@@ -11,7 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from senim.authority.service import order_service
-from senim.models import AccountStatus, ContentItem, Decision, ItemStatus, Role, StateOrder, User
+from senim.models import (
+    AccountStatus,
+    ContentItem,
+    Decision,
+    ItemStatus,
+    Notification,
+    Role,
+    Statement,
+    StateOrder,
+    User,
+)
 from tests.authority.test_orders import make_body, restriction
 from tests.fixtures.builders import csrf_from, make_user
 from tests.fixtures.content import login_as, make_post
@@ -132,3 +142,32 @@ def test_what_this_step_does_not_take_is_refused(client: TestClient, session: Se
     order_service.execute(session, officer, number, category="unlawful.drugs")
     session.commit()
     assert fresh(session).get(ContentItem, post.id).status == ItemStatus.removed  # type: ignore[union-attr]
+
+
+@pytest.mark.law("LAW-18")
+def test_an_order_kept_from_the_affected_person_records_why(client: TestClient, session: Session) -> None:
+    author = make_user(session)
+    post = make_post(session, author, "Vavada casino, bonus 500%")
+    session.commit()
+    number, officer = _accepted(client, session, restriction(post.id))
+    with pytest.raises(Exception, match="Record why"):
+        order_service.execute(session, officer, number, tell_affected=False)
+    session.rollback()
+    reason = "Criminal case 26-1-0042: the investigator forbids informing the suspect."
+    order_service.execute(session, officer, number, tell_affected=False, not_told_reason=reason)
+    session.commit()
+    order = fresh(session).scalars(select(StateOrder)).one()
+    assert (order.affected_told, order.not_told_reason) == (False, reason)
+    assert session.scalars(select(Statement)).one().recipient_id == author.id  # kept for the record
+    assert session.scalars(select(Notification).where(Notification.user_id == author.id)).all() == []
+    assert fresh(session).get(ContentItem, post.id).status == ItemStatus.restricted  # type: ignore[union-attr]
+
+
+def test_the_affected_person_is_told_by_default(client: TestClient, session: Session) -> None:
+    author = make_user(session)
+    post = make_post(session, author, "Vavada casino, bonus 500%")
+    session.commit()
+    number, officer = _accepted(client, session, restriction(post.id))
+    order_service.execute(session, officer, number)
+    session.commit()
+    assert fresh(session).scalars(select(Notification).where(Notification.user_id == author.id)).all()

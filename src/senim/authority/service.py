@@ -330,6 +330,8 @@ class OrderService:
         *,
         category: str | None = None,
         base_url: str | None = None,
+        tell_affected: bool = True,
+        not_told_reason: str = "",
     ) -> StateOrder:
         """Take the measures of an accepted order through the moderation actions, with the order as the
         decision's ground: restrict in Kazakhstan, remove, suspend (until lifted), preserve (legal hold),
@@ -338,6 +340,12 @@ class OrderService:
         order = self.get_for(session, user, number, for_update=True)
         if order.status != OrderStatus.accepted:
             raise OrderClosed("Only an accepted order is executed.")
+        not_told_reason = clean(not_told_reason).strip()[:2000]
+        if not tell_affected and not not_told_reason:
+            raise OrderInvalid(
+                "Record why the affected people are not told (the law that keeps it from them)."
+            )
+        order.affected_told, order.not_told_reason = tell_affected, "" if tell_affected else not_told_reason
         measures = set(order.measures)
         manual = sorted(measures - EXECUTABLE)
         if manual:
@@ -367,7 +375,7 @@ class OrderService:
             actor=actor,
             tag="order:execute",
             target=order,
-            data={"number": order.number, "done": done},
+            data={"number": order.number, "done": done, "affected_told": order.affected_told},
         )
         if order.principal_id is not None:
             notification_service.emit(
@@ -430,6 +438,7 @@ class OrderService:
             target=Target(subject=draft.target, item=item, account=account),
             draft=draft,
             source=Source.order,
+            notify_affected=order.affected_told,
             source_identity=" · ".join(
                 x for x in (order.issuing_body, order.number, order.basis_number, order.basis_date or "") if x
             ),

@@ -186,6 +186,8 @@ def execute_submit(
         number,
         category=data.get("category") or None,
         base_url=request.app.state.settings.base_url,
+        tell_affected=data.get("tell_affected", "") != "no",
+        not_told_reason=data.get("not_told_reason", ""),
     )
     return redirect(f"/console/orders/{order.number}", EXECUTED)
 

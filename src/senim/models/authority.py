@@ -55,6 +55,8 @@ class StateOrder(IdMixin, CreatedMixin, Base):
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
     executed_at: Mapped[datetime | None]
     outcome: Mapped[list[Any]] = mapped_column(default=list)  # per target and measure, what was done
+    affected_told: Mapped[bool] = mapped_column(default=True)  # were the affected people sent the statement
+    not_told_reason: Mapped[str] = mapped_column(Text, default="")  # why not, when the law keeps it from them
 
 
 class OrderDocument(IdMixin, CreatedMixin, Base):

@@ -508,9 +508,12 @@ class ModerationService:
         follows: Decision | None = None,
         base_url: str | None = None,
         appeal_to_complainants: bool = False,
+        notify_affected: bool = True,
     ) -> Decision:
         """Record, apply and explain one decision. Used by moderators, by the system (strike thresholds,
-        an author's missed deadline) and, later, by orders of state bodies."""
+        an author's missed deadline) and by orders of state bodies. With ``notify_affected`` False (an
+        order the law keeps from the person, the reason recorded by the caller) the statement of reasons
+        is stored but not sent."""
         now = utcnow()
         today = today_in()
         version = taxonomy.current(today)
@@ -586,7 +589,7 @@ class ModerationService:
                 "automated_decision": automated_decision,
             },
         )
-        self._explain(session, decision, target, base_url=base_url)
+        self._explain(session, decision, target, base_url=base_url, notify=notify_affected)
         # No strike when the author had already deleted the content (they did their duty, LAW-49) or an
         # earlier decision had removed it.
         if restrictive and decision.affected_user_id is not None and not content_gone(decision):
@@ -715,7 +718,15 @@ class ModerationService:
         elif target.community is not None and action in (Action.remove, Action.geo_restrict):
             target.community.status = CommunityStatus(decision.previous_status or CommunityStatus.active)
 
-    def _explain(self, session: Session, decision: Decision, target: Target, *, base_url: str | None) -> None:
+    def _explain(
+        self,
+        session: Session,
+        decision: Decision,
+        target: Target,
+        *,
+        base_url: str | None,
+        notify: bool = True,
+    ) -> None:
         """Store and send the statement of reasons to the person the decision affects."""
         if decision.affected_user_id is None or decision.action == Action.no_violation:
             return
@@ -741,7 +752,7 @@ class ModerationService:
                 body=body,
             )
         )
-        if affected.platform_id is None:
+        if notify and affected.platform_id is None:
             notification_service.notify(
                 session, affected, DECIDED_NOTICE, link=appeal_link(get_settings(), decision.id, affected.id)
             )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 18:05:28.770594
+Create Date: 2026-11-28 18:33:41.172551
 """
 
 from collections.abc import Sequence
@@ -440,6 +440,8 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
+        sa.Column("affected_told", sa.Boolean(), nullable=False),
+        sa.Column("not_told_reason", sa.Text(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
