@@ -648,6 +648,12 @@ class AccountService:
             raise NotFound("No such account.")
         return user
 
+    def active_with_roles(self, session: Session, *roles: Role) -> list[User]:
+        """The active accounts holding any of ``roles`` (the people a staff notice goes to)."""
+        return list(
+            session.scalars(select(User).where(User.role.in_(roles), User.status == AccountStatus.active))
+        )
+
     def get(self, session: Session, user_id: uuid.UUID) -> User:
         user = session.get(User, user_id)
         if user is None:

@@ -15,19 +15,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from senim import audit
+from senim.account.service import account_service
 from senim.audit import Actor
 from senim.config import Settings
 from senim.jobs import enqueue
 from senim.kit.clock import ALMATY, utcnow
 from senim.models import (
-    AccountStatus,
     Decision,
     Escalation,
     MeasuresReport,
     OrderStatus,
     Role,
     StateOrder,
-    User,
 )
 from senim.moderation.policy import RESTRICTIVE
 from senim.notification.service import in_language, notification_service
@@ -136,9 +135,7 @@ def make_due_report(session: Session, settings: Settings, today: date | None = N
         target=report,
         data={"first": report.period_start},
     )
-    for body in session.scalars(
-        select(User).where(User.role == Role.authorized_body, User.status == AccountStatus.active)
-    ):
+    for body in account_service.active_with_roles(session, Role.authorized_body):
         notification_service.emit(
             session,
             body.id,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from senim import audit, taxonomy
 from senim.account.policy import Perm, has_perm
+from senim.account.service import account_service
 from senim.audit import Actor
 from senim.authority import policy
 from senim.authority.errors import OrderClosed, OrderInvalid, OrderNotFound, SignatureRefused
@@ -28,7 +29,6 @@ from senim.kit import deadlines
 from senim.kit.clock import utcnow
 from senim.kit.text import clean
 from senim.models import (
-    AccountStatus,
     ContentItem,
     OrderDocument,
     OrderStatus,
@@ -252,10 +252,8 @@ class OrderService:
     def _tell_legal_officers(
         self, session: Session, order: StateOrder, message: str, *, admins: bool = False
     ) -> None:
-        roles = [Role.legal_officer, Role.administrator] if admins else [Role.legal_officer]
-        for officer in session.scalars(
-            select(User).where(User.role.in_(roles), User.status == AccountStatus.active)
-        ):
+        roles = (Role.legal_officer, Role.administrator) if admins else (Role.legal_officer,)
+        for officer in account_service.active_with_roles(session, *roles):
             notification_service.notify(
                 session,
                 officer,

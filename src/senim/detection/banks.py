@@ -134,7 +134,10 @@ class HashBankService:
     def indexes(self, session: Session, names: Iterable[str]) -> dict[str, HashIndex]:
         """The matching index of each named bank that exists, rebuilt only when the bank changed."""
         found: dict[str, HashIndex] = {}
-        for bank in session.scalars(select(HashBank).where(HashBank.name.in_(set(names)))):
+        wanted = set(names)
+        if not wanted:  # the usual scan: no live rule matches images, no query
+            return found
+        for bank in session.scalars(select(HashBank).where(HashBank.name.in_(wanted))):
             key = (bank.id, bank.version)
             with _lock:
                 index = _indexes.get(key)

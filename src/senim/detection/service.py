@@ -44,7 +44,7 @@ from senim.models import (
 )
 from senim.moderation import policy as moderation_policy
 from senim.moderation.policy import Action, DecisionDraft, GroundKind, Source, TargetKind
-from senim.moderation.service import Target, moderation_service
+from senim.moderation.service import Target, moderation_service, subject_text
 from senim.taxonomy import Severity
 from senim.web.i18n import N_
 
@@ -299,13 +299,13 @@ class DetectionService:
             for account_id, name, bio in session.execute(
                 select(User.id, User.display_name, User.bio).where(User.id.in_(chunk))
             ):
-                yield TargetKind.account, account_id, f"{name}\n{bio}"
+                yield TargetKind.account, account_id, subject_text(name, bio)
         community_ids = session.scalars(select(Community.id).order_by(Community.id)).all()
         for chunk in _chunks(community_ids):
             for community_id, name, description in session.execute(
                 select(Community.id, Community.name, Community.description).where(Community.id.in_(chunk))
             ):
-                yield TargetKind.community, community_id, f"{name}\n{description}"
+                yield TargetKind.community, community_id, subject_text(name, description)
 
     def count_stored(self, session: Session, limit: int | None = None) -> int:
         items = (

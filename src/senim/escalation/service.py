@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from senim import audit, taxonomy
 from senim.account.policy import Perm, has_perm
+from senim.account.service import account_service
 from senim.audit import Actor
 from senim.config import Settings, get_settings
 from senim.content.service import content_service
@@ -26,7 +27,6 @@ from senim.jobs import enqueue
 from senim.kit.clock import utcnow
 from senim.kit.text import clean
 from senim.models import (
-    AccountStatus,
     ContentItem,
     Escalation,
     EscalationStatus,
@@ -152,9 +152,7 @@ class EscalationService:
         )
 
     def _tell_officers(self, session: Session, escalation: Escalation, message: str) -> None:
-        for officer in session.scalars(
-            select(User).where(User.role == Role.safety_officer, User.status == AccountStatus.active)
-        ):
+        for officer in account_service.active_with_roles(session, Role.safety_officer):
             notification_service.notify(
                 session, officer, message, {"id": str(escalation.id)[:8]}, link="/console/escalations"
             )
@@ -214,11 +212,7 @@ class EscalationService:
             audit.record(
                 session, actor=Actor.system("escalation"), tag="escalation:confirm_timeout", target=escalation
             )
-        principals = list(
-            session.scalars(
-                select(User).where(User.role == Role.law_enforcement, User.status == AccountStatus.active)
-            )
-        )
+        principals = account_service.active_with_roles(session, Role.law_enforcement)
         deliveries = 0
         if (settings or get_settings()).law_enforcement_email:
             enqueue(

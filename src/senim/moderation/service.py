@@ -97,6 +97,12 @@ DELETE_DUTY_CLAUSE = N_("the duty to delete false or unlawful content one posted
 DELETE_DUE_FACTS = N_("The author did not delete the content by the deadline set in the earlier decision.")
 
 
+def subject_text(name: str, text: str) -> str:
+    """A profile's or community's text as one string: its name, a line break, its bio or description
+    (detection's evidence spans count in it)."""
+    return f"{name}\n{text}"
+
+
 @dataclass(frozen=True)
 class Target:
     """What a case or a decision is about."""
@@ -125,9 +131,9 @@ class Target:
         if self.item is not None:
             return self.item.body
         if self.account is not None:
-            return f"{self.account.display_name}\n{self.account.bio}"
+            return subject_text(self.account.display_name, self.account.bio)
         if self.community is not None:
-            return f"{self.community.name}\n{self.community.description}"
+            return subject_text(self.community.name, self.community.description)
         return ""
 
     @property
@@ -445,11 +451,7 @@ class ModerationService:
             )
 
     def _seniors(self, session: Session) -> list[User]:
-        return list(
-            session.scalars(
-                select(User).where(User.role == Role.senior_moderator, User.status == AccountStatus.active)
-            )
-        )
+        return account_service.active_with_roles(session, Role.senior_moderator)
 
     # --- decisions ----------------------------------------------------------------------------
     def decide(
