@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     # Reports of measures to the authorized body (LAW-20): months per period (1: monthly) and its e-mail.
     measures_report_months: int = 1
     authority_email: str = ""
+    # Counting users located in Kazakhstan (LAW-12, 25): how a user's location is decided, methods tried in
+    # order until one can tell (ip_ranges, declared_country, phone_code), or "platform_figures" alone when
+    # the integrating platform reports its own daily counts; the file of Kazakhstan's address ranges (RIPE
+    # delegated statistics or one CIDR a line); whether visitors who are not signed in are counted too.
+    user_location_methods: str = "ip_ranges,declared_country,phone_code"
+    kz_ranges_file: Path | None = None
+    count_visitors: bool = True
     # Law enforcement's e-mail for escalations (LAW-19), beside the signed webhook; empty: webhook only.
     law_enforcement_email: str = ""
     webhook_timeout_seconds: float = 10.0

@@ -61,6 +61,10 @@ HOLDERS: dict[Perm, set[Role | None]] = {
         Role.authorized_body,
     },
     Perm.orders_manage: {Role.legal_officer},
+    Perm.disclosures_approve: {Role.legal_officer, Role.data_protection_officer},
+    Perm.user_counts_read: {Role.legal_officer, Role.administrator, Role.auditor, Role.authorized_body},
+    Perm.user_counts_report: {Role.integrating_platform},
+    Perm.representative_manage: {Role.administrator},
 }
 
 # Framework routes that are not Senim's: the OpenAPI document, its browser, static files. All public.

@@ -36,6 +36,10 @@ class Perm(StrEnum):
     orders_submit = "orders:submit"  # a state body sends orders and requests (signed, through the API)
     orders_read = "orders:read"  # orders of state bodies: staff see all, a body its own
     orders_manage = "orders:manage"  # enter received letters, review and execute orders
+    disclosures_approve = "disclosures:approve"  # the second pair of eyes on a disclosure of user data
+    user_counts_read = "user_counts:read"  # daily counts of users in Kazakhstan, the threshold monitor
+    user_counts_report = "user_counts:report"  # an integrating platform reports its own daily figures
+    representative_manage = "representative:manage"  # the legal representative's details (LAW-10, 11)
 
 
 CONSOLE = STAFF_ROLES
@@ -70,6 +74,12 @@ ROLE_PERMS[Role.safety_officer] |= {
 ROLE_PERMS[Role.law_enforcement] |= {Perm.escalations_read, Perm.escalations_acknowledge}
 ROLE_PERMS[Role.legal_officer] |= {Perm.orders_read, Perm.orders_manage}
 ROLE_PERMS[Role.data_protection_officer] |= {Perm.orders_read}
+for _role in (Role.legal_officer, Role.data_protection_officer):
+    ROLE_PERMS[_role] |= {Perm.disclosures_approve}
+for _role in (Role.legal_officer, Role.administrator, Role.auditor, Role.authorized_body):
+    ROLE_PERMS[_role] |= {Perm.user_counts_read}
+ROLE_PERMS[Role.integrating_platform] |= {Perm.user_counts_report}
+ROLE_PERMS[Role.administrator] |= {Perm.representative_manage}
 ROLE_PERMS[Role.administrator] |= {Perm.orders_read}
 ROLE_PERMS[Role.auditor] |= {Perm.orders_read}
 ROLE_PERMS[Role.authorized_body] |= {Perm.orders_submit, Perm.orders_read}

@@ -10,7 +10,19 @@ from senim.models.account import (
     UserSession,
 )
 from senim.models.audit import AuditHead, AuditRecord
-from senim.models.authority import MeasuresReport, OrderDocument, OrderStatus, SigningSecret, StateOrder
+from senim.models.authority import (
+    DailyUserCount,
+    Disclosure,
+    DisclosureStatus,
+    LegalRepresentative,
+    MeasuresReport,
+    OrderDocument,
+    OrderStatus,
+    SigningSecret,
+    StateOrder,
+    ThresholdAlert,
+    UserPresence,
+)
 from senim.models.base import Base
 from senim.models.community import Community, CommunityMember, CommunityStatus, MemberRole
 from senim.models.complaint import (
@@ -64,10 +76,13 @@ __all__ = [
     "ComplaintRuleSet",
     "ComplaintStatus",
     "ContentItem",
+    "DailyUserCount",
     "Decision",
     "DecisionStatus",
     "DetectionRule",
     "DetectionRuleVersion",
+    "Disclosure",
+    "DisclosureStatus",
     "DocumentAcceptance",
     "Escalation",
     "EscalationStatus",
@@ -81,6 +96,7 @@ __all__ = [
     "JobSchedule",
     "JobStatus",
     "LegalHold",
+    "LegalRepresentative",
     "LoginAttempt",
     "MeasuresReport",
     "Media",
@@ -98,8 +114,10 @@ __all__ = [
     "StatementKind",
     "Strike",
     "StrikeKind",
+    "ThresholdAlert",
     "Translation",
     "User",
+    "UserPresence",
     "UserSession",
     "WebhookEndpoint",
 ]

@@ -63,6 +63,11 @@ class User(IdMixin, CreatedMixin, Base):
     language: Mapped[str] = mapped_column(String(8), default="kk")
     bio: Mapped[str] = mapped_column(Text, default="")
     date_of_birth: Mapped[date | None]
+    # Where the account holder says they live (ISO 3166 alpha-2) and their phone (E.164), when an integrating
+    # platform passes them: two of the ways of deciding who is in Kazakhstan (LAW-12); Senim's own sign-up
+    # asks for neither.
+    country: Mapped[str | None] = mapped_column(String(3))
+    phone: Mapped[str | None] = mapped_column(String(32))
     # The day the account holder turns 18: kept so queries can tell minors without computing ages.
     adult_from: Mapped[date | None]
     platform_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))

@@ -57,6 +57,7 @@ class StateOrder(IdMixin, CreatedMixin, Base):
     outcome: Mapped[list[Any]] = mapped_column(default=list)  # per target and measure, what was done
     affected_told: Mapped[bool] = mapped_column(default=True)  # were the affected people sent the statement
     not_told_reason: Mapped[str] = mapped_column(Text, default="")  # why not, when the law keeps it from them
+    answer: Mapped[str] = mapped_column(Text, default="")  # the information given, for a request to inform
 
 
 class OrderDocument(IdMixin, CreatedMixin, Base):
@@ -95,3 +96,91 @@ class MeasuresReport(IdMixin, CreatedMixin, Base):
     period_end: Mapped[str] = mapped_column(String(10))
     data: Mapped[dict[str, Any]]
     sent_at: Mapped[datetime | None]
+
+
+class DisclosureStatus(StrEnum):
+    awaiting_approval = "awaiting_approval"  # prepared by one legal officer; a second person must approve
+    returned = "returned"  # the approver sent it back with reasons; nothing was disclosed
+    approved = "approved"  # the package is built and encrypted; its delivery job is queued
+    delivered = "delivered"  # the body was told the package is ready (webhook or e-mail)
+    acknowledged = "acknowledged"  # the body confirmed it received the package
+
+
+class Disclosure(IdMixin, CreatedMixin, Base):
+    """A disclosure of information about users to a state body on a lawful basis (LAW-23): prepared by one
+    legal officer, approved by another person (four eyes), built as a minimal package (only the fields the
+    request names) in an encrypted archive whose password travels separately."""
+
+    __tablename__ = "disclosure"
+
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("state_order.id"), index=True)
+    status: Mapped[DisclosureStatus] = mapped_column(String(24), default=DisclosureStatus.awaiting_approval)
+    fields: Mapped[list[Any]]  # the requested fields to be given
+    withheld: Mapped[list[Any]]  # [{"field": ..., "reason": ...}]: requested, and not given, with why
+    prepared_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None]
+    return_reason: Mapped[str] = mapped_column(Text, default="")
+    archive_key: Mapped[str | None] = mapped_column(String(200))
+    archive_sha256: Mapped[str | None] = mapped_column(String(64))
+    archive_size: Mapped[int | None] = mapped_column(Integer)
+    manifest: Mapped[dict[str, Any]] = mapped_column(default=dict)  # file name -> SHA-256, inside the archive
+    delivered_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class DailyUserCount(IdMixin, Base):
+    """The number of users located in Kazakhstan on one day (LAW-12, 25): counted by Senim from the day's
+    presence, or reported by the integrating platform."""
+
+    __tablename__ = "daily_user_count"
+
+    day: Mapped[str] = mapped_column(String(10), unique=True)  # ISO date, Asia/Almaty
+    users: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(80))  # the location methods used, or "platform_figures"
+    source: Mapped[str] = mapped_column(String(16))  # senim | platform
+    reported_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UserPresence(Base):
+    """That someone used the platform on a day, and whether from Kazakhstan: one row per person (or, for
+    visitors not signed in, per keyed hash of address and browser) a day. No address or id is stored: the
+    visitor key is an HMAC that changes with the secret; rows are deleted once the day is counted."""
+
+    __tablename__ = "user_presence"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    visitor: Mapped[str] = mapped_column(String(64), primary_key=True)
+    in_kazakhstan: Mapped[bool | None]  # None: no method could tell
+
+
+class ThresholdAlert(IdMixin, Base):
+    """The month whose average daily users in Kazakhstan passed 100,000 (LAW-10), told to administrators
+    once."""
+
+    __tablename__ = "threshold_alert"
+
+    month: Mapped[str] = mapped_column(String(7), unique=True)  # YYYY-MM
+    average: Mapped[float]
+    alerted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LegalRepresentative(IdMixin, CreatedMixin, Base):
+    """The platform's legal representative in Kazakhstan (LAW-10), whose details go to the authorized
+    body's register (LAW-11); the one with no ``ended_at`` is in office."""
+
+    __tablename__ = "legal_representative"
+
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(16))  # individual | legal_entity
+    identifier: Mapped[str] = mapped_column(String(12))  # IIN of a person or BIN of a legal entity
+    address: Mapped[str] = mapped_column(Text)
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(32))
+    power_of_attorney: Mapped[str] = mapped_column(String(300))  # the document that appoints them
+    appointed_on: Mapped[str] = mapped_column(String(10))  # ISO date
+    tax_body: Mapped[bool] = mapped_column(default=True)  # also deals with the state revenue body (2026)
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    ended_at: Mapped[datetime | None]

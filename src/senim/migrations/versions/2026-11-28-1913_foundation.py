@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 18:33:41.172551
+Create Date: 2026-11-28 19:13:15.283549
 """
 
 from collections.abc import Sequence
@@ -139,6 +139,15 @@ def upgrade() -> None:
         sa.UniqueConstraint("period_start", name=op.f("uq_measures_report_period_start")),
     )
     op.create_table(
+        "threshold_alert",
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("average", sa.Double(), nullable=False),
+        sa.Column("alerted_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_threshold_alert")),
+        sa.UniqueConstraint("month", name=op.f("uq_threshold_alert_month")),
+    )
+    op.create_table(
         "translation",
         sa.Column("text_sha256", sa.String(length=64), nullable=False),
         sa.Column("source_language", sa.String(length=8), nullable=False),
@@ -171,6 +180,8 @@ def upgrade() -> None:
         sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("bio", sa.Text(), nullable=False),
         sa.Column("date_of_birth", sa.Date(), nullable=True),
+        sa.Column("country", sa.String(length=3), nullable=True),
+        sa.Column("phone", sa.String(length=32), nullable=True),
         sa.Column("adult_from", sa.Date(), nullable=True),
         sa.Column("platform_id", sa.Uuid(), nullable=True),
         sa.Column("external_id", sa.String(length=200), nullable=True),
@@ -192,6 +203,13 @@ def upgrade() -> None:
             "platform_id", "external_id", name=op.f("uq_user_account_platform_id_external_id")
         ),
         sa.UniqueConstraint("username", name=op.f("uq_user_account_username")),
+    )
+    op.create_table(
+        "user_presence",
+        sa.Column("day", sa.String(length=10), nullable=False),
+        sa.Column("visitor", sa.String(length=64), nullable=False),
+        sa.Column("in_kazakhstan", sa.Boolean(), nullable=True),
+        sa.PrimaryKeyConstraint("day", "visitor", name=op.f("pk_user_presence")),
     )
     op.create_table(
         "api_token",
@@ -263,6 +281,23 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_complaint_rule_set")),
         sa.UniqueConstraint("version", name=op.f("uq_complaint_rule_set_version")),
+    )
+    op.create_table(
+        "daily_user_count",
+        sa.Column("day", sa.String(length=10), nullable=False),
+        sa.Column("users", sa.Integer(), nullable=False),
+        sa.Column("method", sa.String(length=80), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("reported_by_id", sa.Uuid(), nullable=True),
+        sa.Column("computed_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["reported_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_daily_user_count_reported_by_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_daily_user_count")),
+        sa.UniqueConstraint("day", name=op.f("uq_daily_user_count_day")),
     )
     op.create_table(
         "detection_rule_version",
@@ -350,6 +385,28 @@ def upgrade() -> None:
     with op.batch_alter_table("hidden_item", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_hidden_item_user_id"), ["user_id"], unique=False)
 
+    op.create_table(
+        "legal_representative",
+        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("identifier", sa.String(length=12), nullable=False),
+        sa.Column("address", sa.Text(), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("phone", sa.String(length=32), nullable=False),
+        sa.Column("power_of_attorney", sa.String(length=300), nullable=False),
+        sa.Column("appointed_on", sa.String(length=10), nullable=False),
+        sa.Column("tax_body", sa.Boolean(), nullable=False),
+        sa.Column("recorded_by_id", sa.Uuid(), nullable=True),
+        sa.Column("ended_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_legal_representative_recorded_by_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_legal_representative")),
+    )
     op.create_table(
         "notification",
         sa.Column("user_id", sa.Uuid(), nullable=False),
@@ -442,6 +499,7 @@ def upgrade() -> None:
         ),
         sa.Column("affected_told", sa.Boolean(), nullable=False),
         sa.Column("not_told_reason", sa.Text(), nullable=False),
+        sa.Column("answer", sa.Text(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -570,6 +628,56 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_content_item_community_id"), ["community_id"], unique=False)
         batch_op.create_index("ix_content_item_feed", ["kind", "status", "created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_content_item_parent_id"), ["parent_id"], unique=False)
+
+    op.create_table(
+        "disclosure",
+        sa.Column("order_id", sa.Uuid(), nullable=False),
+        sa.Column("status", sa.String(length=24), nullable=False),
+        sa.Column(
+            "fields",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "withheld",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("prepared_by_id", sa.Uuid(), nullable=False),
+        sa.Column("decided_by_id", sa.Uuid(), nullable=True),
+        sa.Column("decided_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("return_reason", sa.Text(), nullable=False),
+        sa.Column("archive_key", sa.String(length=200), nullable=True),
+        sa.Column("archive_sha256", sa.String(length=64), nullable=True),
+        sa.Column("archive_size", sa.Integer(), nullable=True),
+        sa.Column(
+            "manifest",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("delivered_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("acknowledged_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("acknowledged_by_id", sa.Uuid(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["acknowledged_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_disclosure_acknowledged_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["user_account.id"], name=op.f("fk_disclosure_decided_by_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["state_order.id"], name=op.f("fk_disclosure_order_id_state_order")
+        ),
+        sa.ForeignKeyConstraint(
+            ["prepared_by_id"], ["user_account.id"], name=op.f("fk_disclosure_prepared_by_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_disclosure")),
+    )
+    with op.batch_alter_table("disclosure", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_disclosure_order_id"), ["order_id"], unique=False)
 
     op.create_table(
         "state_order_document",
@@ -1140,6 +1248,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_state_order_document_order_id"))
 
     op.drop_table("state_order_document")
+    with op.batch_alter_table("disclosure", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_disclosure_order_id"))
+
+    op.drop_table("disclosure")
     with op.batch_alter_table("content_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_content_item_parent_id"))
         batch_op.drop_index("ix_content_item_feed")
@@ -1173,6 +1285,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_notification_user_created")
 
     op.drop_table("notification")
+    op.drop_table("legal_representative")
     with op.batch_alter_table("hidden_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_hidden_item_user_id"))
 
@@ -1186,17 +1299,20 @@ def downgrade() -> None:
 
     op.drop_table("document_acceptance")
     op.drop_table("detection_rule_version")
+    op.drop_table("daily_user_count")
     op.drop_table("complaint_rule_set")
     op.drop_table("community")
     with op.batch_alter_table("api_token", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_token_principal_id"))
 
     op.drop_table("api_token")
+    op.drop_table("user_presence")
     op.drop_table("user_account")
     with op.batch_alter_table("translation", schema=None) as batch_op:
         batch_op.drop_index("ix_translation_text")
 
     op.drop_table("translation")
+    op.drop_table("threshold_alert")
     op.drop_table("measures_report")
     with op.batch_alter_table("login_attempt", schema=None) as batch_op:
         batch_op.drop_index("ix_login_attempt_key_at")
