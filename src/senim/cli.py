@@ -79,9 +79,9 @@ def demo(
 ) -> None:
     """Load realistic demo data in Kazakh and Russian: one user of each role, communities, posts."""
     from senim.demo import DEMO_PASSWORD, load_demo
-    from senim.models.account import EXTERNAL_ROLES
+    from senim.models.account import TOKEN_ONLY_ROLES
 
-    external = {r.value for r in EXTERNAL_ROLES}
+    external = {r.value for r in TOKEN_ONLY_ROLES}
 
     settings = get_settings()
     db = Database(settings.database_url)

@@ -18,6 +18,7 @@ from senim.detection import packs
 from senim.detection.rules import RuleStatus
 from senim.detection.service import detection_service
 from senim.models import Role, User
+from senim.models.account import TOKEN_ONLY_ROLES
 from senim.moderation.policy import TargetKind
 from senim.moderation.service import moderation_service
 
@@ -139,8 +140,10 @@ def load_demo(session: Session, *, only_if_empty: bool = False) -> list[tuple[st
             # Staff take part in the platform too, under the same documents.
             account_service.accept_documents(session, users[username], _current_versions(lang))
     for username, role, name in PRINCIPALS:
+        # The authorized body's people sign in to its portal; the others act through API tokens only.
+        portal = DEMO_PASSWORD if role not in TOKEN_ONLY_ROLES else None
         users[username] = account_service.create_user(
-            session, actor, username=username, role=role, password=None, display_name=name
+            session, actor, username=username, role=role, password=portal, display_name=name
         )
     # The starter detection packs, in shadow: they record what they would do and act on nothing.
     for pack in packs.available():

@@ -39,7 +39,7 @@ def test_external_principals_never_log_in_with_a_password(session: Session) -> N
         make_user(session, role=Role.integrating_platform, password=PASSWORD)
     person = make_user(session)
     with pytest.raises(Invalid):
-        account_service.set_role(session, Actor.system("test"), person, Role.authorized_body)
+        account_service.set_role(session, Actor.system("test"), person, Role.law_enforcement)
 
 
 def test_role_change_ends_sessions_and_tokens(client: TestClient, session: Session) -> None:

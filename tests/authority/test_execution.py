@@ -124,7 +124,7 @@ def test_what_this_step_does_not_take_is_refused(client: TestClient, session: Se
         "requested_fields": ["email"],
     }
     number, officer = _accepted(client, session, disclosure)
-    with pytest.raises(Exception, match="not taken by this step"):
+    with pytest.raises(Exception, match="approved by two people"):
         order_service.execute(session, officer, number)
     session.rollback()
     post = make_post(session, make_user(session), "a post")

@@ -54,7 +54,8 @@ class Body:
 
 
 def make_body(session: Session, name: str = "Ministry of Culture and Information") -> Body:
-    principal = make_user(session, role=Role.authorized_body, password=None, display_name=name)
+    """A state body with its API token and signing secret, and a password for its portal."""
+    principal = make_user(session, role=Role.authorized_body, display_name=name)
     issued = account_service.issue_token(
         session, Actor.system("test"), principal, name="orders", scopes=["authority:submit", "authority:read"]
     )

@@ -39,7 +39,7 @@ from senim.models import (
     User,
     UserSession,
 )
-from senim.models.account import EXTERNAL_ROLES
+from senim.models.account import TOKEN_ONLY_ROLES
 from senim.web.i18n import LANGUAGES
 
 # The profile a person edits in account settings (the column holds 120 characters).
@@ -257,7 +257,7 @@ class AccountService:
             user is not None
             and user.password_hash is not None
             and user.status == AccountStatus.active
-            and not user.is_external  # external principals act only through API tokens
+            and user.role not in TOKEN_ONLY_ROLES  # they act only through API tokens
         )
         ok = _verify(self.settings, user.password_hash if can_log_in and user else None, password)
         for key in keys:
@@ -511,7 +511,7 @@ class AccountService:
         username = policy.normalise_username(username)
         if not policy.username_is_valid(username):
             raise Invalid("A username is 3 to 32 Latin letters, digits, dots, dashes or underscores.")
-        if password is not None and role in EXTERNAL_ROLES:
+        if password is not None and role in TOKEN_ONLY_ROLES:
             raise Invalid("External bodies and platforms sign in with API tokens, not passwords.")
         if password is not None:
             problem = policy.password_problem(password, username)
@@ -540,7 +540,7 @@ class AccountService:
         if actor.id == user.id:
             raise Forbidden("You cannot change your own role.")
         _refuse_if_deleted(user)
-        if role in EXTERNAL_ROLES and user.password_hash is not None:
+        if role in TOKEN_ONLY_ROLES and user.password_hash is not None:
             raise Invalid("External bodies and platforms sign in with API tokens, not passwords.")
         if user.role != role:
             old, user.role = user.role, role

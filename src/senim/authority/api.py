@@ -9,12 +9,22 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse
 from sqlalchemy import select
 
 from senim.account.policy import Perm
+from senim.authority.disclosure import disclosure_service
 from senim.authority.errors import OrderInvalid, OrderNotFound
-from senim.authority.schemas import MeasuresReportList, MeasuresReportRead, OrderList, OrderRead
+from senim.authority.schemas import (
+    CompletionReport,
+    DisclosureRead,
+    MeasuresReportList,
+    MeasuresReportRead,
+    OrderList,
+    OrderRead,
+)
 from senim.authority.service import order_service
+from senim.content import media
 from senim.models import MeasuresReport, StateOrder
 from senim.web.auth import DbSession, Principal, requires
 
@@ -61,6 +71,46 @@ def list_orders(session: DbSession, principal: Reader) -> OrderList:
 @router.get("/orders/{number}", response_model=OrderRead)
 def read_order(number: str, session: DbSession, principal: Reader) -> OrderRead:
     return read(order_service.get_for(session, principal.require_user(), number))
+
+
+@router.get("/orders/{number}/completion", response_model=CompletionReport)
+def completion(number: str, session: DbSession, principal: Reader) -> CompletionReport:
+    """The completion report of an order: what was done, when, against the statutory deadline."""
+    order = order_service.get_for(session, principal.require_user(), number)
+    return CompletionReport.model_validate(order_service.completion_report(session, order))
+
+
+@router.get("/disclosures/{disclosure_id}", response_model=DisclosureRead)
+def read_disclosure(disclosure_id: uuid.UUID, session: DbSession, principal: Reader) -> DisclosureRead:
+    disclosure = disclosure_service.get_for(session, principal.require_user(), disclosure_id)
+    return DisclosureRead.model_validate(disclosure_service.summary(disclosure))
+
+
+@router.get("/disclosures/{disclosure_id}/archive", response_class=FileResponse)
+def disclosure_archive(
+    disclosure_id: uuid.UUID, request: Request, session: DbSession, principal: Reader
+) -> FileResponse:
+    """The encrypted archive (AES-256 ZIP: disclosure.json, disclosure.pdf, manifest.json); its password
+    comes separately from the platform's legal officer."""
+    disclosure = disclosure_service.get_for(session, principal.require_user(), disclosure_id)
+    path = media.stored_path(request.app.state.settings.media_dir, disclosure.archive_key or "")
+    if path is None:
+        raise OrderNotFound("No such disclosure.")
+    return FileResponse(
+        path,
+        media_type="application/zip",
+        filename=f"disclosure-{disclosure.id}.zip",
+        headers={"Cache-Control": "private, no-store", "Digest": f"sha-256={disclosure.archive_sha256}"},
+    )
+
+
+@router.post("/disclosures/{disclosure_id}/acknowledge", response_model=DisclosureRead)
+def acknowledge_disclosure(
+    disclosure_id: uuid.UUID, session: DbSession, principal: Submitter
+) -> DisclosureRead:
+    """The body confirms it received the package."""
+    disclosure = disclosure_service.acknowledge(session, principal.require_user(), disclosure_id)
+    return DisclosureRead.model_validate(disclosure_service.summary(disclosure))
 
 
 @router.get("/reports/measures", response_model=MeasuresReportList)

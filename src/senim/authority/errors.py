@@ -1,6 +1,6 @@
 """Errors of the orders desk; messages are catalog ids rendered in the reader's language."""
 
-from senim.errors import Conflict, Invalid, NotAuthenticated, NotFound
+from senim.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound
 
 
 class OrderInvalid(Invalid):
@@ -17,3 +17,9 @@ class OrderClosed(Conflict):
 
 class SignatureRefused(NotAuthenticated):
     code = "signature_refused"
+
+
+class FourEyes(Forbidden):
+    """The person who prepared a disclosure may not approve it: a second person must."""
+
+    code = "four_eyes"

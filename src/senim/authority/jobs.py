@@ -8,6 +8,7 @@ import logging
 import uuid
 
 from senim.authority import reports
+from senim.authority.disclosure import DELIVER_JOB, disclosure_service
 from senim.authority.service import order_service
 from senim.jobs import JobContext, job, periodic
 from senim.models import MeasuresReport
@@ -45,3 +46,9 @@ def email_report(ctx: JobContext) -> None:
         idempotency_key=ctx.idempotency_key,
     )
     email.send(ctx.settings, msg)
+
+
+@job(DELIVER_JOB, max_attempts=20)
+def deliver_disclosure(ctx: JobContext) -> None:
+    """Tell the body its package is ready (the webhook itself is a delivery job of its own)."""
+    disclosure_service.deliver(ctx.session, uuid.UUID(ctx.payload["disclosure_id"]))

@@ -97,6 +97,9 @@ RESULT_LABELS: dict[str, str] = {
     "lifted": N_("Restrictions lifted"),
     "not_applicable": N_("Not applicable to this target"),
     "not_on_platform": N_("Not on this platform"),
+    "not_found": N_("Not found on the platform"),
+    "answered": N_("Answered"),
+    "disclosed": N_("Disclosed in an encrypted package"),
 }
 # Measures taken on the platform (restrictions, holds, restoring), as opposed to information given to the
 # body (a disclosure, a count, an answer); an order asks for one sort or the other.
@@ -109,6 +112,10 @@ USER_FIELDS = frozenset(
     {"username", "display_name", "email", "phone", "date_of_birth", "registered_at", "last_login_at",
      "login_addresses", "content_ids"}
 )  # fmt: skip
+# A request for the number of users per day names at most this many days; without a period it asks about
+# the days before it was received.
+MAX_COUNT_DAYS = 400
+DEFAULT_COUNT_DAYS = 30
 BASIS_TYPES = ("court_act", "request", "order", "law_article")
 NUMBER_RE = re.compile(r"O-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}")
 
@@ -148,6 +155,21 @@ class OrderTarget(_Strict):
         return self
 
 
+class Period(_Strict):
+    """The days a request for the number of users per day asks about (LAW-25), both included."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end < self.start:
+            raise ValueError("the period ends before it starts")
+        if (self.end - self.start).days >= MAX_COUNT_DAYS:
+            raise ValueError(f"ask for at most {MAX_COUNT_DAYS} days at a time")
+        return self
+
+
 class OrderIntake(_Strict):
     """What a body sends (API) or a legal officer enters (a received letter)."""
 
@@ -159,6 +181,7 @@ class OrderIntake(_Strict):
     targets: list[OrderTarget] = Field(default_factory=list, max_length=500)
     measures: list[str] = Field(default_factory=list, max_length=10)
     requested_fields: list[str] = Field(default_factory=list, max_length=20)
+    period: Period | None = None
     note: Annotated[str, StringConstraints(max_length=5000)] = ""
 
     @model_validator(mode="before")
@@ -201,6 +224,8 @@ class OrderIntake(_Strict):
                 raise ValueError(f"unknown user fields: {', '.join(unknown)}")
         elif self.requested_fields:
             raise ValueError("requested_fields go with a disclosure only")
+        if self.period is not None and "count" not in self.measures:
+            raise ValueError("a period goes with a request for the number of users only")
         return self
 
 

@@ -28,7 +28,9 @@ class OrderRead(BaseModel):
     due_at: datetime = Field(description="The statutory deadline (24 h, 2 h, or at once).")
     rejection_reason: str
     executed_at: datetime | None
-    outcome: list[dict[str, str]] = Field(description="What was done, per target and measure.")
+    outcome: list[dict[str, Any]] = Field(description="What was done, per target and measure.")
+    period_start: str | None = Field(description="A request for the number of users: its first day.")
+    period_end: str | None = Field(description="A request for the number of users: its last day.")
 
 
 class OrderList(BaseModel):
@@ -45,3 +47,39 @@ class MeasuresReportRead(BaseModel):
 
 class MeasuresReportList(BaseModel):
     items: list[MeasuresReportRead]
+
+
+class DisclosureRead(BaseModel):
+    """A disclosure package as the body sees it: never its contents, which are in the encrypted archive."""
+
+    id: uuid.UUID
+    status: str = Field(description="awaiting_approval, returned, approved, delivered or acknowledged")
+    fields: list[str] = Field(
+        description="The fields disclosed (those the request named, less any withheld)."
+    )
+    archive: str | None = Field(description="Where to download the encrypted archive (AES-256 ZIP).")
+    archive_sha256: str | None
+    manifest: dict[str, str] | None = Field(description="SHA-256 of each file inside the archive.")
+    approved_at: str | None
+    delivered_at: str | None
+    acknowledged_at: str | None
+
+
+class CompletionReport(BaseModel):
+    """What the platform did on an order: times against the deadline, each measure's result, the numbers
+    or information asked for, the disclosure package's hashes."""
+
+    number: str
+    reference: str
+    kind: str
+    law: str
+    status: str
+    received_at: str
+    due_at: str
+    executed_at: str | None
+    within_deadline: bool | None
+    rejection_reason: str | None
+    outcome: list[dict[str, Any]]
+    answer: str | None
+    affected_told: bool
+    disclosure: DisclosureRead | None

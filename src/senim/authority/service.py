@@ -9,7 +9,8 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,10 +27,11 @@ from senim.config import Settings
 from senim.content import media
 from senim.content.service import content_service
 from senim.kit import deadlines
-from senim.kit.clock import utcnow
+from senim.kit.clock import ALMATY, utcnow
 from senim.kit.text import clean
 from senim.models import (
     ContentItem,
+    DailyUserCount,
     OrderDocument,
     OrderStatus,
     Role,
@@ -45,7 +47,8 @@ from senim.web.i18n import N_
 
 OPEN = (OrderStatus.received, OrderStatus.accepted)
 EVENT_EXECUTED = "order.executed"
-EXECUTABLE = policy.EXECUTED_MEASURES
+# Measures taken by the execution step; a disclosure goes through its own four-eyes workflow.
+EXECUTABLE = policy.EXECUTED_MEASURES | {"count", "inform"}
 ORDER_ACTIONS = {"restrict": Action.geo_restrict, "remove": Action.remove, "suspend": Action.suspend}
 # The ground of an order that names none, where the kind says it.
 DEFAULT_CATEGORY = {OrderKind.child_cyberbullying: "cyberbullying_child"}
@@ -147,6 +150,10 @@ class OrderService:
         if not body:
             raise OrderInvalid("Name the body that issued the order.", fields=["issuing_body: required"])
         basis = intake.legal_basis
+        period = intake.period
+        if period is None and "count" in intake.measures:
+            last = received.astimezone(ALMATY).date() - timedelta(days=1)
+            period = policy.Period(start=last - timedelta(days=policy.DEFAULT_COUNT_DAYS - 1), end=last)
         order = StateOrder(
             id=uuid.uuid4(),
             number=self._number(session),
@@ -163,6 +170,8 @@ class OrderService:
             requested_fields=sorted(intake.requested_fields),
             targets=[t.model_dump(exclude_none=True) for t in intake.targets],
             note=clean(intake.note),
+            period_start=period.start.isoformat() if period else None,
+            period_end=period.end.isoformat() if period else None,
             channel=channel,
             signature_verified=signature_verified,
             entered_by_id=entered_by.id if entered_by else None,
@@ -330,11 +339,14 @@ class OrderService:
         base_url: str | None = None,
         tell_affected: bool = True,
         not_told_reason: str = "",
+        answer: str = "",
     ) -> StateOrder:
         """Take the measures of an accepted order through the moderation actions, with the order as the
         decision's ground: restrict in Kazakhstan, remove, suspend (until lifted), preserve (legal hold),
-        or, for a lifting order, undo what earlier orders did to the same targets. The affected people get
-        the statement of reasons as for any decision. The clock stops; the body is told what was done."""
+        or, for a lifting order, undo what earlier orders did to the same targets; or answer it: the daily
+        numbers of users of the period asked about (LAW-25), or the information a legal officer writes.
+        The affected people get the statement of reasons as for any decision. The clock stops; the body is
+        told what was done."""
         order = self.get_for(session, user, number, for_update=True)
         if order.status != OrderStatus.accepted:
             raise OrderClosed("Only an accepted order is executed.")
@@ -345,11 +357,13 @@ class OrderService:
             )
         order.affected_told, order.not_told_reason = tell_affected, "" if tell_affected else not_told_reason
         measures = set(order.measures)
-        manual = sorted(measures - EXECUTABLE)
-        if manual:
+        if "disclose" in measures:
             raise OrderInvalid(
-                "This order asks for {measures}, which is not taken by this step.", measures=", ".join(manual)
+                "A disclosure of user data is prepared and approved by two people, not executed."
             )
+        answer = clean(answer).strip()[:20000]
+        if "inform" in measures and not answer:
+            raise OrderInvalid("Write the information the body asked for.")
         category = category or order.category or DEFAULT_CATEGORY.get(OrderKind(order.kind))
         if (
             measures & {"restrict", "remove", "suspend"}
@@ -357,17 +371,52 @@ class OrderService:
         ):
             raise OrderInvalid("Choose the category of the law the order applies (its ground).")
         actor = Actor.of(user)
-        done: list[dict[str, str]] = []
+        done: list[dict[str, Any]] = []
+        if "count" in measures:
+            figures = self._figures(session, order)
+            done.append({"target": "platform", "measure": "count", "result": "answered", "figures": figures})
+        if "inform" in measures:
+            order.answer = answer
         for target in order.targets:
             if target["type"] == "url":
                 done.append({"target": target["url"], "measure": "none", "result": "not_on_platform"})
                 continue
-            for measure in sorted(measures):
+            for measure in sorted(measures - {"count", "inform"}):
                 result = self._take(session, actor, order, target, measure, category, base_url)
                 done.append({"target": target["id"], "measure": measure, "result": result})
-        order.status, order.executed_at, order.outcome = OrderStatus.executed, utcnow(), done
+            if "inform" in measures:
+                done.append({"target": target["id"], "measure": "inform", "result": "answered"})
         if category and not order.category:
             order.category = category
+        self.complete(session, actor, order, done)
+        return order
+
+    def _figures(self, session: Session, order: StateOrder) -> list[dict[str, Any]]:
+        """The stored daily counts of users in Kazakhstan over the order's period; a day without a count
+        says so (null), it is not a day without users."""
+        start = date.fromisoformat(order.period_start or "")
+        end = date.fromisoformat(order.period_end or "")
+        counts = {
+            row.day: row
+            for row in session.scalars(
+                select(DailyUserCount).where(
+                    DailyUserCount.day >= start.isoformat(), DailyUserCount.day <= end.isoformat()
+                )
+            )
+        }
+        figures = []
+        for offset in range((end - start).days + 1):
+            day = (start + timedelta(days=offset)).isoformat()
+            row = counts.get(day)
+            figures.append(
+                {"day": day, "users": row.users if row else None, "method": row.method if row else None}
+            )
+        return figures
+
+    def complete(self, session: Session, actor: Actor, order: StateOrder, done: list[dict[str, Any]]) -> None:
+        """The order is executed: its clock stops, the step is audited, and the body is told, with the
+        completion report to read through the API."""
+        order.status, order.executed_at, order.outcome = OrderStatus.executed, utcnow(), done
         audit.record(
             session,
             actor=actor,
@@ -380,10 +429,38 @@ class OrderService:
                 session,
                 order.principal_id,
                 EVENT_EXECUTED,
-                self.event_data(order) | {"executed_at": order.executed_at.isoformat(), "outcome": done},
+                self.event_data(order)
+                | {
+                    "executed_at": order.executed_at.isoformat(),
+                    "outcome": done,
+                    "completion_report": f"/api/v1/orders/{order.number}/completion",
+                },
                 event_id=uuid.uuid4(),
             )
-        return order
+
+    def completion_report(self, session: Session, order: StateOrder) -> dict[str, Any]:
+        """What the platform did on an order, for the body: the order's times against its deadline, each
+        measure per target with its result, the numbers or information asked for, and any disclosure's
+        package (its SHA-256 and manifest, never its contents)."""
+        from senim.authority.disclosure import disclosure_service
+
+        disclosure = disclosure_service.latest(session, order)
+        return {
+            "number": order.number,
+            "reference": order.reference,
+            "kind": order.kind,
+            "law": policy.LAW_IDS[OrderKind(order.kind)],
+            "status": order.status,
+            "received_at": order.received_at.isoformat(),
+            "due_at": order.due_at.isoformat(),
+            "executed_at": order.executed_at.isoformat() if order.executed_at else None,
+            "within_deadline": order.executed_at <= order.due_at if order.executed_at else None,
+            "rejection_reason": order.rejection_reason or None,
+            "outcome": order.outcome,
+            "answer": order.answer or None,
+            "affected_told": order.affected_told,
+            "disclosure": disclosure_service.summary(disclosure) if disclosure else None,
+        }
 
     def _take(
         self,

@@ -198,7 +198,8 @@ def expiry_of(day: date | None) -> datetime | None:
 
 class ConsoleService:
     def create_account(self, session: Session, actor: Actor, form: NewAccount) -> User:
-        """A staff account (with an initial password) or an external principal (API tokens only)."""
+        """A staff account (with an initial password) or an external principal (API tokens; the
+        authorized body's people may also have a password for its portal)."""
         role = parse_role(form.role, CREATABLE_ROLES)
         if len(form.display_name.strip()) > DISPLAY_NAME_MAX:
             raise Invalid("The display name is too long.")

@@ -42,6 +42,9 @@ STAFF_ROLES = frozenset(
     }
 )
 EXTERNAL_ROLES = frozenset({Role.authorized_body, Role.law_enforcement, Role.integrating_platform})
+# External principals that act only through API tokens; the authorized body's people also sign in to its
+# portal with a password.
+TOKEN_ONLY_ROLES = EXTERNAL_ROLES - {Role.authorized_body}
 
 
 class AccountStatus(StrEnum):

@@ -58,6 +58,9 @@ class StateOrder(IdMixin, CreatedMixin, Base):
     affected_told: Mapped[bool] = mapped_column(default=True)  # were the affected people sent the statement
     not_told_reason: Mapped[str] = mapped_column(Text, default="")  # why not, when the law keeps it from them
     answer: Mapped[str] = mapped_column(Text, default="")  # the information given, for a request to inform
+    # The days a request for the number of users per day asks about (LAW-25), ISO dates.
+    period_start: Mapped[str | None] = mapped_column(String(10))
+    period_end: Mapped[str | None] = mapped_column(String(10))
 
 
 class OrderDocument(IdMixin, CreatedMixin, Base):
@@ -121,6 +124,11 @@ class Disclosure(IdMixin, CreatedMixin, Base):
     decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     decided_at: Mapped[datetime | None]
     return_reason: Mapped[str] = mapped_column(Text, default="")
+    # The affected people are told, unless the preparer records the law that keeps it from them.
+    tell_affected: Mapped[bool] = mapped_column(default=True)
+    not_told_reason: Mapped[str] = mapped_column(Text, default="")
+    # How the archive's password reaches the body, apart from the archive (never stored itself).
+    password_channel: Mapped[str] = mapped_column(String(300), default="")
     archive_key: Mapped[str | None] = mapped_column(String(200))
     archive_sha256: Mapped[str | None] = mapped_column(String(64))
     archive_size: Mapped[int | None] = mapped_column(Integer)

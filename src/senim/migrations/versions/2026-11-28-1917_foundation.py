@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 19:13:15.283549
+Create Date: 2026-11-28 19:17:51.281714
 """
 
 from collections.abc import Sequence
@@ -500,6 +500,8 @@ def upgrade() -> None:
         sa.Column("affected_told", sa.Boolean(), nullable=False),
         sa.Column("not_told_reason", sa.Text(), nullable=False),
         sa.Column("answer", sa.Text(), nullable=False),
+        sa.Column("period_start", sa.String(length=10), nullable=True),
+        sa.Column("period_end", sa.String(length=10), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -647,6 +649,9 @@ def upgrade() -> None:
         sa.Column("decided_by_id", sa.Uuid(), nullable=True),
         sa.Column("decided_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("return_reason", sa.Text(), nullable=False),
+        sa.Column("tell_affected", sa.Boolean(), nullable=False),
+        sa.Column("not_told_reason", sa.Text(), nullable=False),
+        sa.Column("password_channel", sa.String(length=300), nullable=False),
         sa.Column("archive_key", sa.String(length=200), nullable=True),
         sa.Column("archive_sha256", sa.String(length=64), nullable=True),
         sa.Column("archive_size", sa.Integer(), nullable=True),
