@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from senim.authority.counting import record_request_presence
 from senim.config import Mode, Settings, get_settings
 from senim.db import Database
 from senim.errors import AppError
@@ -47,12 +48,14 @@ DOMAINS = [
 
 
 def router_modules() -> list[str]:
+    """Each domain's ``api.py`` and ``views.py``, and its ``<part>_api.py`` and ``<part>_views.py``."""
     src = Path(__file__).parent
     return [
-        f"senim.{domain}.{kind}"
+        f"senim.{domain}.{path.stem}"
         for domain in DOMAINS
         for kind in ("api", "views")
-        if (src / domain / f"{kind}.py").exists()
+        for path in sorted((src / domain).glob(f"*{kind}.py"))
+        if path.stem == kind or path.stem.endswith(f"_{kind}")
     ]
 
 
@@ -137,6 +140,7 @@ def create_app(
         SenimMiddleware,
         secure_cookies=settings.mode is Mode.production,
         max_request_bytes=settings.max_request_bytes,
+        after_response=record_request_presence,
     )
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -278,6 +278,7 @@ def test_another_body_never_sees_a_package_and_the_affected_person_is_not_told_w
 
 
 @pytest.mark.law("LAW-23")
+@pytest.mark.law("LAW-43")
 def test_a_post_target_discloses_its_author_and_an_address_is_listed_not_on_the_platform(
     client: TestClient, session: Session
 ) -> None:

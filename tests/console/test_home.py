@@ -29,12 +29,14 @@ ALL_SECTIONS = {
     "/console/complaint-rules",
     "/console/detection",
     "/console/orders",
+    "/console/user-counts",
+    "/console/legal-representative",
 }
 MODERATION = {"/console", "/console/jobs", "/console/cases"}
 EXPECTED = {
     Role.administrator: ALL_SECTIONS,
-    Role.auditor: {"/console", "/console/jobs", "/console/audit", "/console/orders"},
-    Role.legal_officer: {"/console", "/console/jobs", "/console/orders"},
+    Role.auditor: {"/console", "/console/jobs", "/console/audit", "/console/orders", "/console/user-counts"},
+    Role.legal_officer: {"/console", "/console/jobs", "/console/orders", "/console/user-counts"},
     Role.data_protection_officer: {"/console", "/console/jobs", "/console/orders"},
     Role.moderator: MODERATION,
     Role.senior_moderator: MODERATION,

@@ -37,7 +37,11 @@ def test_issue_form_offers_only_the_scopes_of_the_chosen_account(
     assert f'value="{platform.id}"' in first and f'value="{body.id}"' in first
     assert "police" not in first and "a_moderator" not in first  # only active external accounts
     second = client.get(f"/console/tokens/new?principal_id={platform.id}").text
-    assert set(re.findall(r'name="scopes" value="([^"]+)"', second)) == {"platform:push", "platform:read"}
+    assert set(re.findall(r'name="scopes" value="([^"]+)"', second)) == {
+        "platform:push",
+        "platform:read",
+        "user_counts:report",
+    }
     assert "checked" not in second  # nothing is chosen for the administrator
     assert client.get(f"/console/tokens/new?principal_id={platform.id.hex}x").status_code == 422
 

@@ -86,8 +86,8 @@ ROLE_PERMS[Role.authorized_body] |= {Perm.orders_submit, Perm.orders_read}
 
 # Scopes an API token may carry; a token acts with its principal's permissions within its scopes.
 TOKEN_SCOPES: dict[Role, frozenset[str]] = {
-    Role.integrating_platform: frozenset({"platform:push", "platform:read"}),
-    Role.authorized_body: frozenset({"authority:submit", "authority:read"}),
+    Role.integrating_platform: frozenset({"platform:push", "platform:read", "user_counts:report"}),
+    Role.authorized_body: frozenset({"authority:submit", "authority:read", "user_counts:read"}),
     Role.law_enforcement: frozenset({"escalation:acknowledge", "escalation:read"}),
 }
 

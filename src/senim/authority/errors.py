@@ -23,3 +23,19 @@ class FourEyes(Forbidden):
     """The person who prepared a disclosure may not approve it: a second person must."""
 
     code = "four_eyes"
+
+
+class UserCountInvalid(Invalid):
+    code = "user_count_invalid"
+
+
+class UserCountConflict(Conflict):
+    code = "user_count_conflict"
+
+
+class RepresentativeInvalid(Invalid):
+    code = "representative_invalid"
+
+
+class RepresentativeNotFound(NotFound):
+    code = "representative_not_found"

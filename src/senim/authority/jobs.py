@@ -8,6 +8,7 @@ import logging
 import uuid
 
 from senim.authority import reports
+from senim.authority.counting import counting_service
 from senim.authority.disclosure import DELIVER_JOB, disclosure_service
 from senim.authority.service import order_service
 from senim.jobs import JobContext, job, periodic
@@ -16,6 +17,7 @@ from senim.notification import email
 
 SWEEP_JOB = "authority.sweep_clocks"
 REPORT_JOB = "authority.measures_report"
+COUNT_JOB = "authority.count_users"
 log = logging.getLogger("senim.authority")
 
 
@@ -52,3 +54,11 @@ def email_report(ctx: JobContext) -> None:
 def deliver_disclosure(ctx: JobContext) -> None:
     """Tell the body its package is ready (the webhook itself is a delivery job of its own)."""
     disclosure_service.deliver(ctx.session, uuid.UUID(ctx.payload["disclosure_id"]))
+
+
+@periodic(COUNT_JOB, every_seconds=3600)
+def count_users(ctx: JobContext) -> None:
+    """Count each past day's presence into its daily count (LAW-12, 25); check the threshold (LAW-10)."""
+    counted = counting_service.count_pending_days(ctx.session, ctx.settings)
+    if counted:
+        log.info("users in Kazakhstan counted for %s", ", ".join(counted))

@@ -31,8 +31,9 @@ JSON_NAME = "disclosure.json"
 PDF_NAME = "disclosure.pdf"
 MANIFEST_NAME = "manifest.json"
 ALGORITHM = "SHA-256"
-TEMPLATE = "authority/package.html"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATE = "package.html"
+# Rendered by WeasyPrint into the PDF, never served: kept apart from the web templates (no CSP there).
+TEMPLATES = Path(__file__).resolve().parent / "pdf"
 # Letters and digits without those read alike (0 O o, 1 l I): 57 symbols, 28 of them ≈ 163 bits.
 PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"  # noqa: S105 - not a password
 PASSWORD_LENGTH = 28

@@ -82,6 +82,8 @@ SECTIONS: list[tuple[Perm, str, str]] = [
     (Perm.detection_manage, "/console/detection", N_("Detection rules")),
     (Perm.escalations_read, "/console/escalations", N_("Escalations to law enforcement")),
     (Perm.orders_read, "/console/orders", N_("Orders of state bodies")),
+    (Perm.user_counts_read, "/console/user-counts", N_("Users in Kazakhstan")),
+    (Perm.representative_manage, "/console/legal-representative", N_("Legal representative")),
     (Perm.jobs_read, "/console/jobs", N_("Background jobs")),
     (Perm.audit_read, "/console/audit", N_("Audit log")),
 ]

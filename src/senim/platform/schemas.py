@@ -23,6 +23,20 @@ class AccountPush(BaseModel):
         max_length=service.BIO_MAX,
         description='Omitted or null keeps the stored value; "" clears it.',
     )
+    country: str | None = Field(
+        default=None,
+        max_length=8,
+        description="Where the account holder lives, as an ISO 3166 two-letter code (KZ); any case. One of "
+        'the ways Senim tells who is in Kazakhstan (LAW-12). Omitted or null keeps the stored value; "" '
+        "clears it. Not in the audit log.",
+    )
+    phone: str | None = Field(
+        default=None,
+        max_length=32,
+        description='The account holder\'s phone in E.164 format ("+77012345678": + and 8 to 15 digits). One '
+        'of the ways Senim tells who is in Kazakhstan (LAW-12). Omitted or null keeps the stored value; "" '
+        "clears it. Not in the audit log.",
+    )
 
 
 class AccountRead(BaseModel):

@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
+from babel import Locale
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -66,11 +67,20 @@ URL_PROBLEM = N_("The external URL must be an absolute http or https address of 
 CREATED_AT_PROBLEM = N_("The creation time of the item is in the future.")
 PARENT_MISSING = N_("A comment needs the external id of the item it answers.")
 PARENT_ON_POST = N_("A post has no parent item.")
+COUNTRY_PROBLEM = N_("The country is an ISO 3166 two-letter code, such as KZ.")
+PHONE_PROBLEM = N_("The phone number is in international format: + and 8 to 15 digits.")
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # Generated usernames stay within the account rules (3 to 32 characters): p-<8>-<slug up to 21>.
 _SLUG_ROOM = 21
 _SHORT_SLUG_ROOM = 12
+# ISO 3166 alpha-2 country codes (CLDR's territories, without groupings and the unknown region).
+_GROUPINGS = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
+_COUNTRIES = (
+    frozenset(code for code in map(str, Locale("en").territories) if len(code) == 2 and code.isalpha())
+    - _GROUPINGS
+)
+_E164 = re.compile(r"\+[1-9][0-9]{7,14}")
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,10 @@ class AccountPush:
     display_name: str
     date_of_birth: date | None = None  # None keeps what is stored
     bio: str | None = None  # None keeps what is stored; "" clears
+    # Where the holder lives (ISO 3166 alpha-2) and their phone (E.164), two of the ways of telling who is in
+    # Kazakhstan (LAW-12): None keeps what is stored; "" clears. Personal data: never in the audit log.
+    country: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +149,10 @@ def _account_problems(data: AccountPush) -> list[str]:
         today = utcnow().date()
         if data.date_of_birth >= today or data.date_of_birth.year < today.year - MAX_AGE_YEARS:
             found.append(BIRTH_PROBLEM)
+    if data.country and data.country not in _COUNTRIES:
+        found.append(COUNTRY_PROBLEM)
+    if data.phone and not _E164.fullmatch(data.phone):
+        found.append(PHONE_PROBLEM)
     return found
 
 
@@ -172,7 +190,11 @@ class PlatformService:
         self._require_platform(platform)
         _check_external_id(external_id)
         data = replace(
-            data, display_name=clean(data.display_name), bio=None if data.bio is None else clean(data.bio)
+            data,
+            display_name=clean(data.display_name),
+            bio=None if data.bio is None else clean(data.bio),
+            country=None if data.country is None else data.country.strip().upper(),
+            phone=None if data.phone is None else data.phone.strip(),
         )
         found = _account_problems(data)
         if found:
@@ -183,6 +205,7 @@ class PlatformService:
         if user is None:
             user = self._create_account(session, platform, external_id, data, display_name)
             changed = ["display_name", "date_of_birth", "bio"]
+            changed += [name for name in ("country", "phone") if getattr(data, name)]
         else:
             changed = []
             if user.display_name != display_name:
@@ -195,6 +218,12 @@ class PlatformService:
             if data.bio is not None and user.bio != data.bio:
                 user.bio = data.bio
                 changed.append("bio")
+            if data.country is not None and user.country != (data.country or None):
+                user.country = data.country or None
+                changed.append("country")
+            if data.phone is not None and user.phone != (data.phone or None):
+                user.phone = data.phone or None
+                changed.append("phone")
         if changed:
             session.flush()
             # Only which fields changed: the values are personal data and stay out of the audit log.
@@ -233,6 +262,7 @@ class PlatformService:
             user.platform_id = platform.id
             user.external_id = external_id
             user.bio = data.bio or ""
+            user.country, user.phone = data.country or None, data.phone or None
             session.flush()
         except IntegrityError as exc:  # the same account pushed in a parallel request
             raise PushConflict("The record was changed at the same time. Try again.") from exc

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,12 +24,21 @@ CSP = (
 
 
 class SenimMiddleware:
+    """``after_response(request, status)``, when given, runs in a worker thread once the response is sent
+    (counting who used the platform today, LAW-12); it must not raise."""
+
     def __init__(
-        self, app: ASGIApp, *, secure_cookies: bool = False, max_request_bytes: int = 40 << 20
+        self,
+        app: ASGIApp,
+        *,
+        secure_cookies: bool = False,
+        max_request_bytes: int = 40 << 20,
+        after_response: Callable[[Request, int], None] | None = None,
     ) -> None:
         self.app = app
         self.secure_cookies = secure_cookies
         self.max_request_bytes = max_request_bytes
+        self.after_response = after_response
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -64,8 +75,12 @@ class SenimMiddleware:
                     raise PayloadTooLarge("The request is too large.")
             return message
 
+        status: int | None = None
+
         async def send_wrapper(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 headers = MutableHeaders(scope=message)
                 headers["x-request-id"] = rid
                 headers.setdefault("x-content-type-options", "nosniff")
@@ -84,6 +99,8 @@ class SenimMiddleware:
             await send(message)
 
         await self.app(scope, receive_limited, send_wrapper)
+        if self.after_response is not None and status is not None:
+            await run_in_threadpool(self.after_response, Request(scope), status)
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send, rid: str) -> None:
