@@ -19,6 +19,7 @@ from senim.authority.counting import record_request_presence
 from senim.config import Mode, Settings, get_settings
 from senim.db import Database
 from senim.errors import AppError
+from senim.kit import encrypted
 from senim.web import i18n
 from senim.web.middleware import SenimMiddleware
 from senim.web.templating import render
@@ -44,6 +45,7 @@ DOMAINS = [
     "escalation",
     "translation",
     "authority",
+    "privacy",
 ]
 
 
@@ -105,6 +107,7 @@ def create_app(
     settings: Settings | None = None, db: Database | None = None, *, worker: bool | None = None
 ) -> FastAPI:
     settings = settings or get_settings()
+    encrypted.configure(settings.keyring)  # the app's settings decide the keys of encrypted data
     db = db or Database(settings.database_url)
     run_worker = settings.embedded_worker if worker is None else worker
 

@@ -1,4 +1,4 @@
-"""The ``senim`` command: serve, worker, migrate, demo, create-user, audit verify, detection …,
+"""The ``senim`` command: serve, worker, migrate, demo, create-user, audit verify, keys …, detection …,
 translation …."""
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from senim.translation.cli import app as translation_app
 app = typer.Typer(help="Senim — online platform and compliance engine.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+keys_app = typer.Typer(help="The keys of the personal data encrypted at rest.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 app.add_typer(detection_app, name="detection")
 app.add_typer(translation_app, name="translation")
 console = Console()
@@ -147,6 +149,95 @@ def audit_verify() -> None:
     for problem in result.problems:
         console.print(f"  - {problem}")
     sys.exit(1)
+
+
+@keys_app.command("generate")
+def keys_generate(
+    version: Annotated[
+        int | None, typer.Option(min=1, help="Version of the new data key (default: the current one + 1)")
+    ] = None,
+    index: Annotated[bool, typer.Option("--index", help="A key for SENIM_INDEX_KEY instead")] = False,
+) -> None:
+    """Print a new random key: ``<version>:<key>`` to put first in SENIM_DATA_KEYS, or (--index) a key for
+    SENIM_INDEX_KEY."""
+    from senim.kit.crypto import generate_key
+
+    if index:
+        typer.echo(generate_key())
+        return
+    typer.echo(f"{version or get_settings().keyring.current_version + 1}:{generate_key()}")
+
+
+@keys_app.command("status")
+def keys_status() -> None:
+    """How many values of each encrypted column, and how many documents, are under each key version."""
+    from rich.table import Table
+
+    from senim.keys import key_status
+
+    settings = get_settings()
+    keyring = settings.keyring
+    db = Database(settings.database_url, keyring=keyring)
+    status = key_status(db, settings, keyring)
+    db.dispose()
+    table = Table("column", "version", "rows")
+    for label, counts in status.columns.items():
+        for version, n in sorted(counts.items()) or [("—", 0)]:
+            table.add_row(label, version, str(n))
+    for version, n in sorted(status.files.items()) or [("—", 0)]:
+        table.add_row("documents (files)", version, str(n))
+    console.print(table)
+    console.print(
+        f"Current key version: [bold]{status.current_version}[/bold] (held: {keyring.versions}); "
+        f"{status.stale} values or files to re-encrypt."
+    )
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    batch_size: Annotated[int, typer.Option(min=1, max=100_000, help="Rows committed per batch")] = 1000,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Stop after re-encrypting this many values and files")
+    ] = None,
+) -> None:
+    """Re-encrypt every value and document not under the current key version; run it again to resume."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from senim.keys import pending, rotate
+
+    settings = get_settings()
+    keyring = settings.keyring
+    db = Database(settings.database_url, keyring=keyring)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task(
+            f"Re-encrypting under v{keyring.current_version}", total=pending(db, keyring)
+        )
+        result = rotate(
+            db,
+            settings,
+            keyring,
+            batch_size=batch_size,
+            limit=limit,
+            advance=lambda n: progress.advance(task, n),
+        )
+    db.dispose()
+    console.print(
+        f"{result.values} values and {result.files} documents re-encrypted under "
+        f"v{result.version} ({result.plaintext} of them were not encrypted before)."
+    )
+    if result.failed:
+        console.print(f"[red]{len(result.failed)} did not decrypt with the keys held[/red]:")
+        for what in result.failed[:20]:
+            console.print(f"  - {what}")
+        raise typer.Exit(1)
+    if not result.complete:
+        console.print("Stopped at the limit: run [bold]senim keys rotate[/bold] again to continue.")
+        return
+    console.print(
+        "[green]Done.[/green] When `senim keys status` shows nothing left under an older version, "
+        "its key may be removed from SENIM_DATA_KEYS."
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,16 @@ from pathlib import Path
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from senim.kit.crypto import (
+    DERIVED_DATA_KEY,
+    DERIVED_INDEX_KEY,
+    CryptoError,
+    Keyring,
+    derive_key,
+    parse_key,
+    parse_keys,
+)
+
 DEV_SECRET = "dev-only-secret-change-me"  # noqa: S105 - the known development value production refuses
 
 
@@ -61,6 +71,11 @@ class Settings(BaseSettings):
     user_location_methods: str = "ip_ranges,declared_country,phone_code"
     kz_ranges_file: Path | None = None
     count_visitors: bool = True
+    # Where personal data is stored (LAW-74: in Kazakhstan), shown in the console and stated in consents.
+    data_location: str = "Kazakhstan"
+    data_location_country: str = "KZ"
+    # The youngest age at which a person may register (0: no minimum; a draft law proposes 16).
+    min_registration_age: int = 0
     # Law enforcement's e-mail for escalations (LAW-19), beside the signed webhook; empty: webhook only.
     law_enforcement_email: str = ""
     webhook_timeout_seconds: float = 10.0
@@ -72,6 +87,24 @@ class Settings(BaseSettings):
     session_days: int = 14
     operator_name: str = "Senim demo operator"
     operator_bin: str = "000000000000"
+    # Personal data (issue 8): the personal-data authority's e-mail for breach notices (LAW-76; empty: the
+    # data protection officer records the notice sent by another channel), the person responsible for
+    # organising the processing of personal data and their contact (LAW-77), and how long each class of
+    # data is kept, in days (privacy.retention; under 1 counts as 1).
+    pd_authority_email: str = ""
+    dpo_name: str = ""
+    dpo_contact: str = ""
+    retention_sessions_days: int = 30  # ended or expired sign-in sessions
+    retention_login_attempts_days: int = 30
+    retention_notifications_days: int = 365
+    retention_finished_jobs_days: int = 90
+    retention_deleted_content_days: int = 180  # text of deleted or removed posts and comments (not held)
+    retention_complaint_contact_days: int = 365  # after the answer, for complaints without an account
+    # Encryption of personal data at rest (docs/privacy.md): the data keys "3:<base64>,2:<base64>" (the
+    # highest version encrypts, the others only decrypt until `senim keys rotate` has re-encrypted) and
+    # the key of the blind indexes (never rotated). Both empty: derived from secret_key (not in production).
+    data_keys: SecretStr = SecretStr("")
+    index_key: SecretStr = SecretStr("")
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_in_production(self) -> Settings:
@@ -81,11 +114,30 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "SENIM_SECRET_KEY must be set to a random value of at least 32 characters in production"
                 )
+            if not self.data_keys.get_secret_value().strip() or not self.index_key.get_secret_value().strip():
+                raise ValueError(
+                    "SENIM_DATA_KEYS and SENIM_INDEX_KEY must be set in production (make them with "
+                    "`senim keys generate`)"
+                )
+        try:
+            self.keyring  # noqa: B018 - parsed now, so a malformed key stops the start, not a request
+        except CryptoError as exc:
+            raise ValueError(f"SENIM_DATA_KEYS or SENIM_INDEX_KEY is not valid: {exc}") from None
         return self
 
     @property
     def secret_bytes(self) -> bytes:
         return self.secret_key.get_secret_value().encode()
+
+    @property
+    def keyring(self) -> Keyring:
+        """The keys that encrypt personal data at rest (``senim.kit.crypto``); derived from ``secret_key``
+        where they are not set (development and tests)."""
+        data, index = self.data_keys.get_secret_value().strip(), self.index_key.get_secret_value().strip()
+        return Keyring(
+            parse_keys(data) if data else {1: derive_key(self.secret_bytes, DERIVED_DATA_KEY)},
+            parse_key(index) if index else derive_key(self.secret_bytes, DERIVED_INDEX_KEY),
+        )
 
 
 @lru_cache

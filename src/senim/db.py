@@ -1,7 +1,8 @@
 """Engines and sessions. SQLite (WAL, foreign keys on) and PostgreSQL (psycopg 3) run the same models.
 
 Services never commit: ``Database.transaction()`` (used by the request and job boundaries) commits on
-success and rolls back on error.
+success and rolls back on error. Opening a ``Database`` also configures the keyring of the encrypted
+columns and files (``senim.kit.encrypted``) for the process.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
+
+from senim.config import get_settings
+from senim.kit import encrypted
+from senim.kit.crypto import Keyring
 
 
 def normalise_url(url: str) -> str:
@@ -125,7 +130,13 @@ class Database:
     both are the same engine.
     """
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, keyring: Keyring | None = None) -> None:
+        """``keyring``: the keys of the encrypted columns; by default the settings' (``Settings.keyring``),
+        unless the process has one already."""
+        if keyring is not None:
+            encrypted.configure(keyring)
+        elif not encrypted.is_configured():
+            encrypted.configure(get_settings().keyring)
         self.url = normalise_url(url)
         self.writer_lock = _SqliteWriterLock()
         self.engine = make_engine(self.url, echo=echo, writer_lock=self.writer_lock)

@@ -850,7 +850,7 @@ def test_an_administrator_records_the_legal_representative(client: TestClient, s
     assert r.status_code == 303
     assert counting_service.current_representative(fresh(session)) is None
     [ended] = audit_records(session, "legal_representative:end")
-    assert ended.data["name"] == "Senim Legal LLP"
+    assert ended.target_id == str(reps["Senim Legal LLP"].id)
 
 
 @pytest.mark.law("LAW-11")

@@ -31,13 +31,21 @@ ALL_SECTIONS = {
     "/console/orders",
     "/console/user-counts",
     "/console/legal-representative",
+    "/console/privacy",
 }
 MODERATION = {"/console", "/console/jobs", "/console/cases"}
 EXPECTED = {
     Role.administrator: ALL_SECTIONS,
-    Role.auditor: {"/console", "/console/jobs", "/console/audit", "/console/orders", "/console/user-counts"},
+    Role.auditor: {
+        "/console",
+        "/console/jobs",
+        "/console/audit",
+        "/console/orders",
+        "/console/user-counts",
+        "/console/privacy",
+    },
     Role.legal_officer: {"/console", "/console/jobs", "/console/orders", "/console/user-counts"},
-    Role.data_protection_officer: {"/console", "/console/jobs", "/console/orders"},
+    Role.data_protection_officer: {"/console", "/console/jobs", "/console/orders", "/console/privacy"},
     Role.moderator: MODERATION,
     Role.senior_moderator: MODERATION,
     Role.safety_officer: MODERATION | {"/console/escalations"},

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from senim.config import DEV_SECRET, Mode, Settings
+from senim.kit.crypto import generate_key
 from senim.models import ContentItem, Role
 from tests.fixtures.builders import login, make_user
 
@@ -18,7 +19,14 @@ def test_production_refuses_the_development_secret() -> None:
         Settings(mode=Mode.production, secret_key=DEV_SECRET)
     with pytest.raises(ValidationError):
         Settings(mode=Mode.production, secret_key="short")
-    ok = Settings(mode=Mode.production, secret_key="x" * 40)
+    with pytest.raises(ValidationError):  # no keys for personal data
+        Settings(mode=Mode.production, secret_key="x" * 40)
+    ok = Settings(
+        mode=Mode.production,
+        secret_key="x" * 40,
+        data_keys="1:" + generate_key(),  # type: ignore[arg-type]
+        index_key=generate_key(),  # type: ignore[arg-type]
+    )
     assert ok.time_zone == "Asia/Almaty"
     assert ok.default_language == "kk"
 

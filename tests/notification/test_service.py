@@ -13,6 +13,7 @@ from senim.audit import Actor
 from senim.audit.service import request_id_var
 from senim.config import Mode, Settings
 from senim.errors import Conflict, Invalid, NotFound
+from senim.kit.crypto import generate_key
 from senim.models import AuditRecord, Job, Notification, Role, WebhookEndpoint
 from senim.notification.service import (
     DELIVER_WEBHOOK,
@@ -242,7 +243,13 @@ def test_endpoints_belong_to_external_principals_only(session: Session, role: Ro
 
 def test_production_accepts_only_https(session: Session, database_url: str) -> None:
     production = NotificationService(
-        Settings(mode=Mode.production, database_url=database_url, secret_key="s" * 40)  # type: ignore[arg-type]
+        Settings(
+            mode=Mode.production,
+            database_url=database_url,  # type: ignore[arg-type]
+            secret_key="s" * 40,  # type: ignore[arg-type]
+            data_keys="1:" + generate_key(),  # type: ignore[arg-type]
+            index_key=generate_key(),  # type: ignore[arg-type]
+        )
     )
     body = make_user(session, role=Role.authorized_body, password=None)
     with pytest.raises(Invalid):

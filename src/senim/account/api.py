@@ -70,7 +70,7 @@ def register(
     session: DbSession,
     principal: Annotated[Principal, Depends(requires(Perm.anonymous))],
 ) -> User:
-    user = account_service.register(session, Registration(**body.model_dump()))
+    user = account_service.register(session, Registration(**body.model_dump()), request.app.state.settings)
     token, _row = account_service.start_session(session, user)
     set_session_cookie(request, response, token)
     return user

@@ -40,6 +40,8 @@ class Perm(StrEnum):
     user_counts_read = "user_counts:read"  # daily counts of users in Kazakhstan, the threshold monitor
     user_counts_report = "user_counts:report"  # an integrating platform reports its own daily figures
     representative_manage = "representative:manage"  # the legal representative's details (LAW-10, 11)
+    privacy_read = "privacy:read"  # the data-protection overview, the breach register, the access log
+    privacy_manage = "privacy:manage"  # record breaches, answer data subjects' requests
 
 
 CONSOLE = STAFF_ROLES
@@ -80,6 +82,9 @@ for _role in (Role.legal_officer, Role.administrator, Role.auditor, Role.authori
     ROLE_PERMS[_role] |= {Perm.user_counts_read}
 ROLE_PERMS[Role.integrating_platform] |= {Perm.user_counts_report}
 ROLE_PERMS[Role.administrator] |= {Perm.representative_manage}
+for _role in (Role.data_protection_officer, Role.administrator, Role.auditor):
+    ROLE_PERMS[_role] |= {Perm.privacy_read}
+ROLE_PERMS[Role.data_protection_officer] |= {Perm.privacy_manage}
 ROLE_PERMS[Role.administrator] |= {Perm.orders_read}
 ROLE_PERMS[Role.auditor] |= {Perm.orders_read}
 ROLE_PERMS[Role.authorized_body] |= {Perm.orders_submit, Perm.orders_read}

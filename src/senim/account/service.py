@@ -26,7 +26,7 @@ from senim.config import Mode, Settings, get_settings
 from senim.content.policy import DETECTION_SCAN_JOB, GONE
 from senim.content.service import content_service
 from senim.errors import Conflict, Forbidden, Invalid, NotFound
-from senim.kit.clock import utcnow
+from senim.kit.clock import age_on, today_in, utcnow
 from senim.kit.secrets import digest, new_token
 from senim.models import (
     AccountStatus,
@@ -40,13 +40,16 @@ from senim.models import (
     UserSession,
 )
 from senim.models.account import TOKEN_ONLY_ROLES
-from senim.web.i18n import LANGUAGES
+from senim.web.i18n import LANGUAGES, N_
 
 # The profile a person edits in account settings (the column holds 120 characters).
 MAX_DISPLAY_NAME_CHARS = 120
 MAX_BIO_CHARS = 2000
 # What a deleted account is called wherever it is still referred to (stored, not personal).
 DELETED_DISPLAY_NAME = "Deleted account"
+# Refused registration below ``settings.min_registration_age`` (0: no minimum; a draft law proposes 16,
+# LAW-87); the registration page says the same when a minimum is set.
+UNDER_MINIMUM_AGE = N_("You must be at least {min_age} years old to register on Senim.")
 # Characters a name or profile text may not carry: controls, and the direction overrides that make text
 # read differently from how it is stored (a way to impersonate someone or hide a link).
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -136,11 +139,16 @@ class AccountService:
         return self._settings or get_settings()
 
     # --- registration -------------------------------------------------------------------------
-    def register(self, session: Session, form: Registration) -> User:
+    def register(self, session: Session, form: Registration, settings: Settings | None = None) -> User:
+        """Create a person's account once every check passes; below the minimum registration age
+        (``settings.min_registration_age``, off at 0) it is refused (422) and nothing is written."""
+        min_age = (settings or self.settings).min_registration_age
         username = policy.normalise_username(form.username)
-        problems = self._registration_problems(form, username)
+        problems = self._registration_problems(form, username, min_age)
         if problems:
-            raise RegistrationInvalid(problems[0], fields=problems, n=policy.MIN_PASSWORD_LENGTH)
+            raise RegistrationInvalid(
+                problems[0], fields=problems, n=policy.MIN_PASSWORD_LENGTH, min_age=min_age
+            )
         if self._by_username(session, username) is not None:
             raise UsernameTaken("This username is already taken.")
         user = User(
@@ -156,6 +164,15 @@ class AccountService:
         )
         _insert_user(session, user)
         accepted = self._record_acceptances(session, user, form.accepted, form.language)
+        from senim.privacy.service import privacy_service  # privacy reads accounts: imported when used
+
+        privacy_service.record_consent(
+            session,
+            user,
+            settings=self.settings,
+            policy_version=form.accepted.get(DocumentKind.privacy_policy, ""),
+            method="web_form",
+        )
         audit.record(
             session,
             actor=Actor.of(user),
@@ -166,7 +183,7 @@ class AccountService:
         jobs.enqueue(session, DETECTION_SCAN_JOB, {"account_id": str(user.id)})
         return user
 
-    def _registration_problems(self, form: Registration, username: str) -> list[str]:
+    def _registration_problems(self, form: Registration, username: str, min_age: int = 0) -> list[str]:
         problems: list[str] = []
         if not policy.username_is_valid(username):
             problems.append("A username is 3 to 32 Latin letters, digits, dots, dashes or underscores.")
@@ -176,6 +193,8 @@ class AccountService:
         today = utcnow().date()
         if form.date_of_birth >= today or form.date_of_birth.year < today.year - 120:
             problems.append("Enter a real date of birth.")
+        elif min_age > 0 and age_on(form.date_of_birth, today_in()) < min_age:
+            problems.append(UNDER_MINIMUM_AGE)
         if form.email and _valid_email(form.email, strict=False) is None:
             problems.append("Enter a valid e-mail address, or leave it empty.")
         if len(form.display_name) > 120:
@@ -405,16 +424,27 @@ class AccountService:
         data-subject deletion, with retention periods and legal holds, comes with the privacy domain
         (issue 8).
         """
+        user = self._lock_closable(session, user)
+        if user.password_hash is not None and not _verify(self.settings, user.password_hash, password or ""):
+            raise Invalid("The current password is wrong.")
+        return self._close(session, Actor.of(user), user, tag="user:delete_account")
+
+    def close_account(self, session: Session, actor: Actor, user: User) -> dict[str, object]:
+        """Close a person's account as their own deletion does, on their behalf: the data protection
+        officer granting the withdrawal of their consent (LAW-75). Audited ``user:close_account``."""
+        return self._close(session, actor, self._lock_closable(session, user), tag="user:close_account")
+
+    def _lock_closable(self, session: Session, user: User) -> User:
         locked = session.scalars(
             select(User).where(User.id == user.id).with_for_update().execution_options(populate_existing=True)
         ).one_or_none()
         if locked is None or locked.status == AccountStatus.deleted:
             raise NotFound("No such account.")
-        user = locked
-        if user.is_staff or user.is_external:
+        if locked.is_staff or locked.is_external:
             raise Forbidden("Staff accounts are closed by an administrator.")
-        if user.password_hash is not None and not _verify(self.settings, user.password_hash, password or ""):
-            raise Invalid("The current password is wrong.")
+        return locked
+
+    def _close(self, session: Session, actor: Actor, user: User, *, tag: str) -> dict[str, object]:
         was_minor = user.is_minor
         items, kept = self._delete_own_items(session, user)
         left = self._leave_communities(session, user)
@@ -433,7 +463,7 @@ class AccountService:
             **ended,
             "was_minor": was_minor,
         }
-        audit.record(session, actor=Actor.of(user), tag="user:delete_account", target=user, data=summary)
+        audit.record(session, actor=actor, tag=tag, target=user, data=summary)
         return summary
 
     def _delete_own_items(self, session: Session, user: User) -> tuple[int, int]:

@@ -64,6 +64,7 @@ def _register_page(
             "problems": problems or [],
             "values": values or {},
             "min_password": MIN_PASSWORD_LENGTH,
+            "min_age": request.app.state.settings.min_registration_age,
         },
         status_code=status,
     )
@@ -102,12 +103,9 @@ def register_submit(
     )
     try:
         with session.begin_nested():
-            user = account_service.register(session, registration)
+            user = account_service.register(session, registration, request.app.state.settings)
     except AppError as exc:
-        problems = exc.params.get("fields") or [exc.message]
-        return _register_page(
-            request, [i18n.gettext(p, n=MIN_PASSWORD_LENGTH) for p in problems], keep, status=exc.status_code
-        )
+        return _register_page(request, form_problems(exc), keep, status=exc.status_code)
     token, _row = account_service.start_session(session, user)
     response = redirect("/", WELCOME)
     set_session_cookie(request, response, token)

@@ -713,7 +713,6 @@ class CountingService:
             tag="legal_representative:record",
             target=row,
             data={
-                "name": row.name,
                 "kind": row.kind,
                 "appointed_on": row.appointed_on,
                 "tax_body": row.tax_body,
@@ -734,7 +733,7 @@ class CountingService:
             actor=actor,
             tag="legal_representative:end",
             target=current,
-            data={"name": current.name, "appointed_on": current.appointed_on},
+            data={"appointed_on": current.appointed_on},
         )
         return current
 

@@ -26,7 +26,7 @@ from senim.complaint.evidence import PreparedEvidence, storage_key
 from senim.config import Settings
 from senim.content import media
 from senim.content.service import content_service
-from senim.kit import deadlines
+from senim.kit import deadlines, encrypted
 from senim.kit.clock import ALMATY, utcnow
 from senim.kit.text import clean
 from senim.models import (
@@ -244,7 +244,7 @@ class OrderService:
     ) -> None:
         for document in documents:
             key = storage_key(document)
-            media.write_file(settings.media_dir, key, document.data)
+            media.write_file(settings.media_dir, key, encrypted.seal_file(key, document.data))
             session.add(
                 OrderDocument(
                     id=uuid.uuid4(),

@@ -22,6 +22,7 @@ from senim.complaint.evidence import ComplaintForm, FormEvidence
 from senim.console.views import NO_STORE, page
 from senim.content import media
 from senim.errors import AppError
+from senim.kit import encrypted
 from senim.kit.clock import utcnow
 from senim.models import MeasuresReport, OrderDocument
 from senim.web.auth import DbSession, Principal, requires
@@ -356,12 +357,12 @@ def document_file(
     path = media.stored_path(request.app.state.settings.media_dir, document.storage_key)
     if path is None:
         raise OrderNotFound("No such order.")
-    return FileResponse(
-        path,
-        media_type=document.content_type,
-        filename=f"{order.number}-{document.filename}",
-        headers={"Cache-Control": "private, no-store"},
-    )
+    data = encrypted.open_file(document.storage_key, path.read_bytes())  # order letters are encrypted at rest
+    headers = {
+        "Cache-Control": "private, no-store",
+        **encrypted.attachment_headers(f"{order.number}-{document.filename}"),
+    }
+    return Response(data, media_type=document.content_type, headers=headers)
 
 
 @router.post("/console/users/{user_id}/signing-secret")

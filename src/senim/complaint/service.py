@@ -12,7 +12,6 @@ import secrets
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import String, cast, func, select
@@ -42,7 +41,7 @@ from senim.content.service import content_service
 from senim.db import dialect_insert
 from senim.errors import AppError, TooManyRequests
 from senim.jobs import enqueue
-from senim.kit import deadlines
+from senim.kit import deadlines, encrypted
 from senim.kit.clock import today_in, utcnow
 from senim.kit.text import clean
 from senim.models import (
@@ -417,7 +416,9 @@ class ComplaintService:
         count = session.scalar(
             select(func.count())
             .select_from(Complaint)
-            .where(Complaint.contact_email == email, Complaint.received_at >= since)
+            .where(
+                Complaint.contact_email_index == Complaint.email_index(email), Complaint.received_at >= since
+            )
         )
         return int(count or 0)
 
@@ -461,7 +462,7 @@ class ComplaintService:
     ) -> None:
         for file in evidence:
             key = storage_key(file)
-            media_files.write_file(settings.media_dir, key, file.data)
+            media_files.write_file(settings.media_dir, key, encrypted.seal_file(key, file.data))
             session.add(
                 ComplaintEvidence(
                     id=uuid.uuid4(),
@@ -811,13 +812,14 @@ class ComplaintService:
 
     def open_evidence(
         self, session: Session, evidence_id: uuid.UUID, settings: Settings
-    ) -> tuple[ComplaintEvidence, Path]:
-        """An evidence file for staff who review complaints (the route declares ``cases:read``)."""
+    ) -> tuple[ComplaintEvidence, bytes]:
+        """An evidence file, decrypted, for staff who review complaints (the route declares
+        ``cases:read``)."""
         row = session.get(ComplaintEvidence, evidence_id)
         path = media_files.stored_path(settings.media_dir, row.storage_key) if row else None
         if row is None or path is None:
             raise ComplaintNotFound("No such complaint.")
-        return row, path
+        return row, encrypted.open_file(row.storage_key, path.read_bytes())
 
     def evidence_of(self, session: Session, complaint: Complaint) -> list[ComplaintEvidence]:
         return list(

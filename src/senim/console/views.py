@@ -84,6 +84,7 @@ SECTIONS: list[tuple[Perm, str, str]] = [
     (Perm.orders_read, "/console/orders", N_("Orders of state bodies")),
     (Perm.user_counts_read, "/console/user-counts", N_("Users in Kazakhstan")),
     (Perm.representative_manage, "/console/legal-representative", N_("Legal representative")),
+    (Perm.privacy_read, "/console/privacy", N_("Personal data")),
     (Perm.jobs_read, "/console/jobs", N_("Background jobs")),
     (Perm.audit_read, "/console/audit", N_("Audit log")),
 ]

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from senim.content import policy
+from senim.content import age, policy
 from senim.content.errors import ItemNotFound, UnsupportedMediaType
 from senim.content.media import IMAGE_FIELD, PreparedUploads, prepare_uploads, upload_form
 from senim.content.schemas import (
@@ -45,6 +45,11 @@ POST_CREATE_BODY: dict[str, Any] = {
                     "properties": {
                         "body": {"type": "string", "description": "The text; may be empty with images"},
                         "community_id": {"type": "string", "format": "uuid"},
+                        "age_sign": {
+                            "type": "string",
+                            "enum": ["", *age.AGE_SIGNS],
+                            "description": "The age sign (LAW-83); empty or omitted: none",
+                        },
                         IMAGE_FIELD: {
                             "type": "array",
                             "maxItems": policy.MAX_IMAGES_PER_POST,
@@ -103,18 +108,24 @@ def prepare_post_images(data: PostInputBody, request: Request) -> PreparedUpload
     return prepare_uploads(files(data.form, IMAGE_FIELD), request.app.state.settings)
 
 
-def _parse_post_input(data: PostInput) -> tuple[str, uuid.UUID | None]:
+def _parse_post_input(data: PostInput) -> tuple[str, uuid.UUID | None, str | None]:
+    """The text, the community and the age sign (checked by the service) of a new post."""
     if data.json is not None:
         try:
             parsed = PostCreate.model_validate_json(data.json)
         except ValidationError as exc:
             raise _body_error(exc) from exc
-        return parsed.body, parsed.community_id
+        return parsed.body, parsed.community_id, parsed.age_sign
     assert data.form is not None  # noqa: S101 - read_post_input returns one or the other
     text = data.form.get("body")
     raw_community = data.form.get("community_id")
     community_id = _parse_uuid(raw_community if isinstance(raw_community, str) else None)
-    return text if isinstance(text, str) else "", community_id
+    raw_sign = data.form.get("age_sign")
+    return (
+        text if isinstance(text, str) else "",
+        community_id,
+        raw_sign if isinstance(raw_sign, str) else None,
+    )
 
 
 @router.post(
@@ -134,7 +145,7 @@ def create_post(
     session: DbSession,
     principal: Participant,
 ) -> PostRead:
-    body, community_id = _parse_post_input(data)
+    body, community_id, age_sign = _parse_post_input(data)
     item = content_service.create_post(
         session,
         principal.require_user(),
@@ -142,6 +153,7 @@ def create_post(
         community_id=community_id,
         images=prepared.get(),
         settings=request.app.state.settings,
+        age_sign=age_sign,
     )
     return PostRead.of(content_service.card(session, item))
 
@@ -161,7 +173,8 @@ def read_post(post_id: uuid.UUID, session: DbSession, principal: Public) -> Post
 def edit_post(post_id: uuid.UUID, body: PostUpdate, session: DbSession, principal: Participant) -> PostRead:
     user = principal.require_user()
     content_service.get_post(session, user, post_id)
-    post = content_service.edit(session, user, post_id, body.body)
+    sign = body.age_sign if "age_sign" in body.model_fields_set else age.KEEP
+    post = content_service.edit(session, user, post_id, body.body, age_sign=sign)
     return PostRead.of(content_service.card(session, post))
 
 

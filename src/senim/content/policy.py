@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from senim.kit.text import clean
-from senim.models.account import User
 from senim.models.content import ItemKind, ItemStatus
 from senim.web.i18n import N_
 
@@ -21,13 +20,7 @@ MAX_PAGE_SIZE = 50
 
 # Statuses a reader may ever see; "removed" (by a decision) and "deleted" (by the author) are gone for all.
 GONE = frozenset({ItemStatus.removed, ItemStatus.deleted})
-ADULTS_ONLY = "18+"  # the age sign whose content only known adults see (minors and visitors do not)
-
-
-def is_adult(viewer: User | None) -> bool:
-    """A signed-in person with a date of birth showing 18 or more; visitors and staff accounts without a
-    date of birth are not known adults (staff see everything on the moderation pages)."""
-    return viewer is not None and viewer.adult_from is not None and not viewer.is_minor
+# Age signs and who sees which: ``senim.content.age``.
 
 
 def normalise_body(body: str) -> str:

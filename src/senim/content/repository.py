@@ -1,4 +1,5 @@
-"""Every query on content items and media, and the batched read of the authors cards need.
+"""Every query on content items and media, the batched read of the authors cards need, and the age signs
+decisions in force put on an item (the floor of its sign, read from the moderation domain's table).
 
 Communities come from ``community_service``. Authors are read here, in one query for a whole page,
 until the account domain offers a batched lookup (``account_service`` reads one account at a time).
@@ -13,7 +14,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from senim.kit.cursor import Keyset
-from senim.models import ContentItem, ItemKind, ItemStatus, LegalHold, Media, User
+from senim.models import ContentItem, Decision, DecisionStatus, ItemKind, ItemStatus, LegalHold, Media, User
 
 
 class ContentRepository:
@@ -92,12 +93,15 @@ class ContentRepository:
         *,
         viewer_id: uuid.UUID | None,
         viewer_is_staff: bool,
+        signs: Sequence[str],
         after: Keyset | None,
         limit: int,
     ) -> list[ContentItem]:
         """Comments of a post, oldest first: visible ones, and hidden ones to their author and staff.
 
-        Comments pushed by integrating platforms are left out (they answer only pushed posts anyway).
+        A comment with an age sign not in ``signs`` (those the reader may see) is left out, except for
+        its author and staff. Comments pushed by integrating platforms are left out (they answer only
+        pushed posts anyway).
         """
         stmt = select(ContentItem).where(
             ContentItem.parent_id == post_id,
@@ -115,6 +119,11 @@ class ContentRepository:
             )
         else:
             stmt = stmt.where(ContentItem.status == ItemStatus.visible)
+        if not viewer_is_staff:
+            age_ok = or_(ContentItem.age_sign.is_(None), ContentItem.age_sign.in_(signs))
+            if viewer_id is not None:
+                age_ok = or_(age_ok, ContentItem.author_id == viewer_id)
+            stmt = stmt.where(age_ok)
         if after is not None:
             stmt = stmt.where(
                 or_(
@@ -123,6 +132,21 @@ class ContentRepository:
                 )
             )
         return list(session.scalars(stmt.order_by(ContentItem.created_at, ContentItem.id).limit(limit)))
+
+    def decided_age_signs(self, session: Session, item_id: uuid.UUID) -> list[str]:
+        """The age signs that moderation decisions in force put on the item (``age_restrict``, and 18+
+        for information forbidden for children): a floor the author cannot go below."""
+        return [
+            sign
+            for sign in session.scalars(
+                select(Decision.age_sign).where(
+                    Decision.item_id == item_id,
+                    Decision.status == DecisionStatus.in_force,
+                    Decision.age_sign.is_not(None),
+                )
+            )
+            if sign is not None
+        ]
 
 
 content_repository = ContentRepository()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -61,6 +61,14 @@ class MediaRead(BaseModel):
     sha256: str = Field(description="SHA-256 of the stored (re-encoded, metadata-free) file")
 
 
+# The six age signs of the law (LAW-83), youngest audience first (``senim.content.age.AGE_SIGNS``).
+AgeSign = Literal["6-", "6+", "12+", "14+", "16+", "18+"]
+AGE_SIGN_HELP = (
+    "The age sign (LAW-83): readers younger than it do not see the post, and 18+ is shown only to "
+    "signed-in adults. Null or omitted: no sign."
+)
+
+
 class PostCreate(BaseModel):
     body: str = Field(
         default="",
@@ -70,10 +78,16 @@ class PostCreate(BaseModel):
     community_id: uuid.UUID | None = Field(
         default=None, description="Post into this community (members only)"
     )
+    age_sign: AgeSign | None = Field(default=None, description=AGE_SIGN_HELP)
 
 
 class PostUpdate(BaseModel):
     body: str = Field(max_length=policy.MAX_POST_CHARS + 1000)
+    age_sign: AgeSign | None = Field(
+        default=None,
+        description="The new age sign; null removes it; omitted keeps it. It cannot go below a sign a "
+        "moderation decision in force set.",
+    )
 
 
 class CommentCreate(BaseModel):
@@ -94,6 +108,7 @@ class PostRead(BaseModel):
     community: CommunityRef | None
     body: str
     status: ItemStatus = Field(description="`hidden` is shown only to the author and staff")
+    age_sign: str | None = Field(description="6-, 6+, 12+, 14+, 16+ or 18+ (LAW-83); null: none")
     created_at: datetime
     updated_at: datetime
     media: list[MediaRead]
@@ -114,6 +129,7 @@ class PostRead(BaseModel):
             else None,
             body=item.body,
             status=ItemStatus(item.status),
+            age_sign=item.age_sign,
             created_at=item.created_at,
             updated_at=item.updated_at,
             media=[

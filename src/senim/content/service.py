@@ -3,6 +3,9 @@
 Users have the right to post (LAW-52): nothing is pre-moderated. Every new or changed text is queued for
 detection (``detection.scan``) in the same transaction, and every change is in the audit log.
 
+Authors give their posts an age sign (LAW-83, LAW-84) and a reader never sees an item whose sign is above
+their age, nor the comments under it (``senim.content.age``): such an item answers like a missing one.
+
 Items and accounts pushed by integrating platforms are not served here, to anyone: they belong to their
 platform, which reads them through the platform API (``senim.platform``).
 """
@@ -22,8 +25,8 @@ from senim import audit, jobs
 from senim.audit import Actor
 from senim.community.service import community_service
 from senim.config import Settings, get_settings
+from senim.content import age, policy
 from senim.content import media as media_files
-from senim.content import policy
 from senim.content.errors import HELD, ContentInvalid, ItemHeld, ItemNotFound, NotAuthor, NotMember
 from senim.content.policy import DETECTION_SCAN_JOB
 from senim.content.repository import content_repository as repo
@@ -33,6 +36,7 @@ from senim.kit.clock import utcnow
 from senim.kit.text import clean
 from senim.models import Community, ContentItem, ItemKind, ItemStatus, LegalHold, Media, User
 from senim.translation.service import translation_service
+from senim.web.i18n import N_
 
 
 @dataclass
@@ -62,7 +66,7 @@ class Page:
 class ServedMedia:
     path: Path
     content_type: str
-    public: bool  # the item is visible to everyone, so shared caches may keep the file briefly
+    public: bool  # the item is visible to everyone, of every age, so shared caches may keep the file briefly
 
 
 def media_url(media: Media) -> str:
@@ -81,6 +85,14 @@ def _is_staff(viewer: User | None) -> bool:
     return viewer is not None and viewer.is_staff
 
 
+def _valid_sign(value: str | None) -> str | None:
+    """One of the six age signs or None; anything else is refused (422) before anything is written."""
+    try:
+        return age.parse_sign(value)
+    except ValueError as exc:
+        raise ContentInvalid(age.SIGN_PROBLEM) from exc
+
+
 class ContentService:
     # --- create -------------------------------------------------------------------------------
     def create_post(
@@ -92,6 +104,7 @@ class ContentService:
         community_id: uuid.UUID | None = None,
         images: Sequence[bytes | media_files.PreparedImage] = (),
         settings: Settings | None = None,
+        age_sign: str | None = None,
     ) -> ContentItem:
         """Publish a post at once (no pre-moderation). Every check runs before anything is written.
 
@@ -103,6 +116,7 @@ class ContentService:
         sweep of such files comes with retention (issue 8).
         """
         settings = settings or get_settings()
+        sign = _valid_sign(age_sign)
         prepared = media_files.prepare_images(
             images, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels
         )
@@ -119,6 +133,7 @@ class ContentService:
             community_id=community_id,
             body=text,
             status=ItemStatus.visible,
+            age_sign=sign,
         )
         session.add(item)
         session.flush()
@@ -134,6 +149,7 @@ class ContentService:
                 "community_id": community_id,
                 "length": len(text),
                 "sha256": _digest(text),
+                "age_sign": sign,
                 "media": [{"id": m.id, "sha256": m.sha256, "type": m.content_type} for m in stored],
             },
         )
@@ -223,7 +239,18 @@ class ContentService:
             raise NotAuthor("Only the author can change or delete this.")
         return item
 
-    def edit(self, session: Session, actor_user: User, item_id: uuid.UUID, body: str) -> ContentItem:
+    def edit(
+        self,
+        session: Session,
+        actor_user: User,
+        item_id: uuid.UUID,
+        body: str,
+        *,
+        age_sign: str | age.Keep | None = age.KEEP,
+    ) -> ContentItem:
+        """The author changes the text and, on a post, the age sign (``age.KEEP`` leaves it). A sign lower
+        than one a moderation decision in force set is refused; nothing changes when nothing differs."""
+        sign = None if isinstance(age_sign, age.Keep) else _valid_sign(age_sign)
         item = self._own_item(session, actor_user, item_id)
         self._refuse_if_held(session, item)
         kind = ItemKind(item.kind)
@@ -232,27 +259,34 @@ class ContentService:
         problem = policy.body_problem(kind, text, image_count=image_count)
         if problem:
             raise ContentInvalid(problem, limit=policy.body_limit(kind))
-        if text == item.body:
+        item_sign = item.age_sign
+        new_sign = item_sign if isinstance(age_sign, age.Keep) else sign
+        if new_sign != item_sign:
+            if kind is not ItemKind.post:
+                raise ContentInvalid(N_("Only a post carries an age sign."))
+            floor = self.decided_age_sign(session, item.id)
+            if age.rank(new_sign) < age.rank(floor):
+                raise ContentInvalid(age.BELOW_DECIDED, sign=floor)
+        if text == item.body and new_sign == item_sign:
             return item
         before = item.body
         item.body = text
+        item.age_sign = new_sign
         item.updated_at = utcnow()
         session.flush()
-        jobs.enqueue(session, DETECTION_SCAN_JOB, {"item_id": str(item.id)})
-        translation_service.on_written(session, item)
-        audit.record(
-            session,
-            actor=Actor.of(actor_user),
-            tag="item:edit",
-            target=item,
-            data={
-                "kind": kind,
-                "length_before": len(before),
-                "sha256_before": _digest(before),
-                "length": len(text),
-                "sha256": _digest(text),
-            },
-        )
+        if text != before:
+            jobs.enqueue(session, DETECTION_SCAN_JOB, {"item_id": str(item.id)})
+            translation_service.on_written(session, item)
+        data: dict[str, object] = {
+            "kind": kind,
+            "length_before": len(before),
+            "sha256_before": _digest(before),
+            "length": len(text),
+            "sha256": _digest(text),
+        }
+        if new_sign != item_sign:
+            data |= {"age_sign_before": item_sign, "age_sign": new_sign}
+        audit.record(session, actor=Actor.of(actor_user), tag="item:edit", target=item, data=data)
         return item
 
     def delete_own(self, session: Session, user: User, item_id: uuid.UUID) -> ContentItem:
@@ -318,9 +352,13 @@ class ContentService:
 
     # --- read ---------------------------------------------------------------------------------
     def may_view(self, viewer: User | None, item: ContentItem) -> bool:
-        """Whether ``viewer`` (None: a visitor) may see ``item`` on Senim's own site."""
-        if item.age_sign == policy.ADULTS_ONLY and not (
-            policy.is_adult(viewer) or _is_staff(viewer) or _viewer_id(viewer) == item.author_id
+        """Whether ``viewer`` (None: a visitor) may see ``item`` on Senim's own site: its status, and its
+        age sign against the viewer's age (``content.age``; the author and staff see it whatever its sign).
+        A comment is also out of sight when its post is: ``get_visible`` checks that."""
+        if not (
+            age.may_see(item.age_sign, age.viewer_age(viewer))
+            or _is_staff(viewer)
+            or _viewer_id(viewer) == item.author_id
         ):
             return False
         return policy.can_view(
@@ -333,11 +371,20 @@ class ContentService:
 
     def get_visible(self, session: Session, viewer: User | None, item_id: uuid.UUID) -> ContentItem:
         """The item if ``viewer`` may see it; 404 otherwise (removed and deleted items are gone for all,
-        and items pushed by integrating platforms are not served on Senim's own site)."""
+        items above the viewer's age sign and the comments under such a post are out of their sight, and
+        items pushed by integrating platforms are not served on Senim's own site)."""
         item = repo.get_item(session, item_id)
         if item is None or not self.may_view(viewer, item):
             raise ItemNotFound("This post or comment does not exist or was removed.")
+        if item.kind == ItemKind.comment and item.parent_id is not None:
+            post = repo.get_item(session, item.parent_id)
+            if post is None or not self.may_view(viewer, post):
+                raise ItemNotFound("This post or comment does not exist or was removed.")
         return item
+
+    def decided_age_sign(self, session: Session, item_id: uuid.UUID) -> str | None:
+        """The highest age sign that moderation decisions in force put on the item, or None."""
+        return age.higher(*repo.decided_age_signs(session, item_id))
 
     def get_post(self, session: Session, viewer: User | None, post_id: uuid.UUID) -> ContentItem:
         item = self.get_visible(session, viewer, post_id)
@@ -361,6 +408,7 @@ class ContentService:
             post.id,
             viewer_id=_viewer_id(viewer),
             viewer_is_staff=_is_staff(viewer),
+            signs=age.signs_for(viewer),
             after=page_cursor.decode_optional(cursor),
             limit=size + 1,
         )
@@ -420,8 +468,11 @@ class ContentService:
         path = media_files.stored_path(settings.media_dir, found.storage_key)
         if path is None:
             raise NotFound("Page not found.")
+        # Shared caches may keep an image only when every reader may see it (no age sign above 6-).
         return ServedMedia(
-            path=path, content_type=found.content_type, public=item.status == ItemStatus.visible
+            path=path,
+            content_type=found.content_type,
+            public=item.status == ItemStatus.visible and age.for_everyone(item.age_sign),
         )
 
     def open_media_for_review(self, session: Session, media_id: uuid.UUID, settings: Settings) -> ServedMedia:

@@ -8,7 +8,7 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
-from senim.content import policy
+from senim.content import age, policy
 from senim.content.errors import ContentInvalid, NotAuthor
 from senim.content.media import FormImages, UploadForm
 from senim.content.service import content_service
@@ -64,7 +64,11 @@ def publish(
 ) -> Response:
     settings = request.app.state.settings
     data = fields(form)
-    values = {"body": data.get("body", ""), "community_id": data.get("community_id", "")}
+    values = {
+        "body": data.get("body", ""),
+        "community_id": data.get("community_id", ""),
+        "age_sign": data.get("age_sign", ""),
+    }
     try:
         try:
             community_id = uuid.UUID(values["community_id"]) if values["community_id"] else None
@@ -79,6 +83,7 @@ def publish(
                 community_id=community_id,
                 images=images,
                 settings=settings,
+                age_sign=values["age_sign"],
             )
     except AppError as exc:
         return _compose_page(
@@ -156,6 +161,7 @@ def _edit_page(
     item: ContentItem,
     *,
     body: str | None = None,
+    age_sign: str | None = None,
     problems: list[str] | None = None,
     status: int = 200,
 ) -> Response:
@@ -165,6 +171,8 @@ def _edit_page(
         {
             "item": item,
             "body": item.body if body is None else body,
+            "age_sign": (item.age_sign or "") if age_sign is None else age_sign,
+            "age_signs": age.SIGN_LABELS,
             "problems": problems or [],
             "back": _item_path(item),
             "limit": policy.body_limit(ItemKind(item.kind)),
@@ -183,12 +191,22 @@ def edit(
     item_id: uuid.UUID, request: Request, form: Form, session: DbSession, principal: Participant
 ) -> Response:
     item = _own_item_for_form(session, principal, item_id)
-    body = fields(form).get("body", "")
+    data = fields(form)
+    body = data.get("body", "")
+    # A post's form always sends its sign ("" for none); a comment's has none, and keeps what it has.
+    sign = data.get("age_sign", "") if item.kind == ItemKind.post else age.KEEP
     try:
         with session.begin_nested():
-            content_service.edit(session, principal.require_user(), item_id, body)
+            content_service.edit(session, principal.require_user(), item_id, body, age_sign=sign)
     except ContentInvalid as exc:
-        return _edit_page(request, item, body=body, problems=form_problems(exc), status=exc.status_code)
+        return _edit_page(
+            request,
+            item,
+            body=body,
+            age_sign=sign if isinstance(sign, str) else None,
+            problems=form_problems(exc),
+            status=exc.status_code,
+        )
     return redirect(_item_path(item), EDITED)
 
 

@@ -50,7 +50,8 @@ PARAMETERS: tuple[FeedParameter, ...] = (
         description=N_(
             "Only posts that are public are shown. Posts deleted by their author or removed by a "
             "moderation decision are not shown to anyone; a post hidden while it is reviewed is shown "
-            "only to its author."
+            "only to its author. A post whose age sign is above your age is not shown to you; 18+ posts "
+            "are shown only to signed-in adults."
         ),
     ),
     FeedParameter(
@@ -69,7 +70,7 @@ NOT_USED: tuple[str, ...] = (
     N_("what you read, open or click, and for how long"),
     N_("likes, reactions, comments or shares, yours or anyone's"),
     N_("who you follow or interact with"),
-    N_("your age, gender, location, language or device"),
+    N_("your gender, location, language or device (your age only keeps out posts above your age sign)"),
     N_("inferred interests or any profile of you"),
     N_("paid promotion"),
 )

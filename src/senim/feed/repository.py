@@ -1,19 +1,19 @@
 """Feed queries (posts by time, visibility and the reader's own hides) and the hidden-item table.
 
-The feed query reads nothing about the reader except their ``hidden_item`` rows (LAW-35) and whether they
-are a known adult (18+ content is not shown to minors and visitors).
+The feed query reads nothing about the reader except their ``hidden_item`` rows (LAW-35) and the age signs
+they may see (``senim.content.age``: a minor never gets a post above their age, LAW-83, LAW-85).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from senim.content.policy import ADULTS_ONLY
 from senim.db import dialect_insert
 from senim.kit.clock import utcnow
 from senim.kit.cursor import Keyset
@@ -37,15 +37,16 @@ class FeedRepository:
         author_id: uuid.UUID | None = None,
         community_id: uuid.UUID | None = None,
         own_hidden_of: uuid.UUID | None = None,
-        adult: bool = False,
+        signs: Sequence[str] = (),
         before: Keyset | None = None,
         limit: int,
     ) -> list[ContentItem]:
         """Posts newest first, after ``before`` in that order, without what ``viewer_id`` hid.
 
         ``own_hidden_of`` adds that person's own posts that are hidden while reviewed (their own page).
-        Posts a decision marked 18+ are left out unless the reader is a known adult (``adult``); posts a
-        decision demoted are left out of the all-posts feed (still on their community and author pages).
+        Posts with an age sign not in ``signs`` (the signs the reader may see, ``content.age.signs_for``)
+        are left out, except the reader's own; posts a decision demoted are left out of the all-posts feed
+        (still on their community and author pages).
         """
         visible: ColumnElement[bool] = ContentItem.status == ItemStatus.visible
         if own_hidden_of is not None:
@@ -56,8 +57,10 @@ class FeedRepository:
         stmt = select(ContentItem).where(
             ContentItem.kind == ItemKind.post, ContentItem.platform_id.is_(None), visible
         )
-        if not adult:
-            stmt = stmt.where(or_(ContentItem.age_sign.is_(None), ContentItem.age_sign != ADULTS_ONLY))
+        age_ok: ColumnElement[bool] = or_(ContentItem.age_sign.is_(None), ContentItem.age_sign.in_(signs))
+        if viewer_id is not None:
+            age_ok = or_(age_ok, ContentItem.author_id == viewer_id)
+        stmt = stmt.where(age_ok)
         if author_id is None and community_id is None:
             stmt = stmt.where(ContentItem.demoted.is_(False))
         if author_id is not None:

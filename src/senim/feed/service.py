@@ -1,8 +1,9 @@
 """Feeds without profiling (LAW-35) and "Not interested" (LAW-52).
 
-A feed is every visible post, newest first, minus what the reader hid: nothing else about the reader
-is read (see ``senim.feed.policy``). Hiding is idempotent and audited; it changes only the feeds of the
-person who hid.
+A feed is every visible post, newest first, minus what the reader hid and the posts whose age sign is
+above the reader's age (``senim.content.age``): nothing else about the reader is read, and nothing is
+personalised (``senim.feed.policy``), so ``senim.account.minors.may_profile`` is never needed here.
+Hiding is idempotent and audited; it changes only the feeds of the person who hid.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from senim import audit
 from senim.account.service import account_service
 from senim.audit import Actor
 from senim.community.service import community_service
+from senim.content import age
 from senim.content import policy as content_policy
 from senim.content.service import Page, content_service
 from senim.errors import NotFound
@@ -65,7 +67,7 @@ class FeedService:
             author_id=author_id,
             community_id=community_id,
             own_hidden_of=own_hidden_of,
-            adult=content_policy.is_adult(viewer),
+            signs=age.signs_for(viewer),
             before=page_cursor.decode_optional(cursor),
             limit=size + 1,
         )
@@ -74,7 +76,8 @@ class FeedService:
     def home(
         self, session: Session, viewer: User | None, *, cursor: str | None = None, limit: int = 20
     ) -> Page:
-        """Every visible post, newest first, minus what ``viewer`` hid. Nothing else about them is used."""
+        """Every visible post, newest first, minus what ``viewer`` hid and what is above their age sign.
+        Nothing else about them is used."""
         return self._page(session, viewer, cursor=cursor, limit=limit)
 
     def community(

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+import senim.kit.encrypted
 import senim.models.base
 ${imports if imports else ""}
 

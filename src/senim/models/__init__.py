@@ -53,9 +53,19 @@ from senim.models.moderation import (
     StrikeKind,
 )
 from senim.models.notification import Notification, WebhookEndpoint
+from senim.models.privacy import (
+    AccessLogEntry,
+    Breach,
+    BreachStatus,
+    Consent,
+    SubjectRequest,
+    SubjectRequestKind,
+    SubjectRequestStatus,
+)
 from senim.models.translation import Translation
 
 __all__ = [
+    "AccessLogEntry",
     "AccountStatus",
     "ApiToken",
     "Appeal",
@@ -64,6 +74,8 @@ __all__ = [
     "AuditHead",
     "AuditRecord",
     "Base",
+    "Breach",
+    "BreachStatus",
     "CaseEvent",
     "CaseKind",
     "CaseStatus",
@@ -75,6 +87,7 @@ __all__ = [
     "ComplaintOutcome",
     "ComplaintRuleSet",
     "ComplaintStatus",
+    "Consent",
     "ContentItem",
     "DailyUserCount",
     "Decision",
@@ -114,6 +127,9 @@ __all__ = [
     "StatementKind",
     "Strike",
     "StrikeKind",
+    "SubjectRequest",
+    "SubjectRequestKind",
+    "SubjectRequestStatus",
     "ThresholdAlert",
     "Translation",
     "User",

@@ -11,6 +11,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from senim.kit.clock import today_in, utcnow
+from senim.kit.encrypted import Encrypted, EncryptedDate
 from senim.models.base import Base, CreatedMixin, IdMixin
 
 
@@ -59,19 +60,22 @@ class User(IdMixin, CreatedMixin, Base):
 
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str | None] = mapped_column(String(254))
+    # Personal data is encrypted at rest (docs/privacy.md): e-mail, phone and date of birth.
+    email: Mapped[str | None] = mapped_column(Encrypted("user_account.email"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(String(32), default=Role.user)
     status: Mapped[AccountStatus] = mapped_column(String(16), default=AccountStatus.active)
     language: Mapped[str] = mapped_column(String(8), default="kk")
     bio: Mapped[str] = mapped_column(Text, default="")
-    date_of_birth: Mapped[date | None]
+    date_of_birth: Mapped[date | None] = mapped_column(EncryptedDate("user_account.date_of_birth"))
     # Where the account holder says they live (ISO 3166 alpha-2) and their phone (E.164), when an integrating
     # platform passes them: two of the ways of deciding who is in Kazakhstan (LAW-12); Senim's own sign-up
     # asks for neither.
     country: Mapped[str | None] = mapped_column(String(3))
-    phone: Mapped[str | None] = mapped_column(String(32))
-    # The day the account holder turns 18: kept so queries can tell minors without computing ages.
+    phone: Mapped[str | None] = mapped_column(Encrypted("user_account.phone"))
+    # The day the account holder turns 18: kept so queries can tell minors without computing ages. Not
+    # encrypted (a query compares it with today), so it gives the date of birth away to whoever reads the
+    # table: see docs/privacy.md.
     adult_from: Mapped[date | None]
     platform_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     external_id: Mapped[str | None] = mapped_column(String(200))

@@ -13,6 +13,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from senim.kit.clock import utcnow
+from senim.kit.encrypted import Encrypted
 from senim.models.base import Base, CreatedMixin, IdMixin
 
 
@@ -181,12 +182,14 @@ class LegalRepresentative(IdMixin, CreatedMixin, Base):
 
     __tablename__ = "legal_representative"
 
-    name: Mapped[str] = mapped_column(String(300))
+    # The person's details are encrypted at rest (docs/privacy.md).
+    name: Mapped[str] = mapped_column(Encrypted("legal_representative.name"))
     kind: Mapped[str] = mapped_column(String(16))  # individual | legal_entity
-    identifier: Mapped[str] = mapped_column(String(12))  # IIN of a person or BIN of a legal entity
-    address: Mapped[str] = mapped_column(Text)
-    email: Mapped[str] = mapped_column(String(254))
-    phone: Mapped[str] = mapped_column(String(32))
+    # IIN of a person or BIN of a legal entity
+    identifier: Mapped[str] = mapped_column(Encrypted("legal_representative.identifier"))
+    address: Mapped[str] = mapped_column(Encrypted("legal_representative.address"))
+    email: Mapped[str] = mapped_column(Encrypted("legal_representative.email"))
+    phone: Mapped[str] = mapped_column(Encrypted("legal_representative.phone"))
     power_of_attorney: Mapped[str] = mapped_column(String(300))  # the document that appoints them
     appointed_on: Mapped[str] = mapped_column(String(10))  # ISO date
     tax_body: Mapped[bool] = mapped_column(default=True)  # also deals with the state revenue body (2026)

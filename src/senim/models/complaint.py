@@ -8,9 +8,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from senim.kit.clock import utcnow
+from senim.kit.encrypted import Encrypted, blind_index, normalise_email
 from senim.models.base import Base, CreatedMixin, IdMixin
 
 
@@ -47,9 +48,11 @@ class Complaint(IdMixin, Base):
     # Filed by an integrating platform for one of its users (external id) ...
     platform_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     external_reporter_id: Mapped[str | None] = mapped_column(String(200))
-    # ... or by a person without an account (false information about them, LAW-46): name and address.
-    contact_name: Mapped[str | None] = mapped_column(String(200))
-    contact_email: Mapped[str | None] = mapped_column(String(254))
+    # ... or by a person without an account (false information about them, LAW-46): name and address,
+    # encrypted at rest; the address is looked up by its blind index (kept in step when it is set).
+    contact_name: Mapped[str | None] = mapped_column(Encrypted("complaint.contact_name"))
+    contact_email: Mapped[str | None] = mapped_column(Encrypted("complaint.contact_email"))
+    contact_email_index: Mapped[str | None] = mapped_column(String(64), index=True)
     verify_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     subject: Mapped[str] = mapped_column(String(32))  # moderation.policy.TargetKind
     item_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("content_item.id"), index=True)
@@ -69,6 +72,16 @@ class Complaint(IdMixin, Base):
     outcome: Mapped[ComplaintOutcome | None] = mapped_column(String(16))
     answer_decision_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("decision.id"))
     manifestly_unfounded: Mapped[bool] = mapped_column(default=False)
+
+    @staticmethod
+    def email_index(email: str) -> str:
+        """The blind index of a contact address: ``Complaint.contact_email_index == email_index(...)``."""
+        return blind_index(normalise_email(email), "complaint.contact_email")
+
+    @validates("contact_email")
+    def _index_contact_email(self, _key: str, value: str | None) -> str | None:
+        self.contact_email_index = None if value is None else self.email_index(value)
+        return value
 
 
 class ComplaintEvidence(IdMixin, CreatedMixin, Base):

@@ -32,6 +32,7 @@ from datetime import date
 from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
+from senim.detection.pii import redact
 from senim.moderation.policy import Action
 from senim.taxonomy.categories import DSA_CATEGORIES
 
@@ -400,7 +401,7 @@ def build_statement(facts: SorFacts) -> dict[str, Any]:
         "content_language": facts.content_language.upper() if facts.content_language else None,
         "content_date": facts.content_date.isoformat(),
         "application_date": facts.application_date.isoformat(),
-        "decision_facts": _shorten(facts.explanation, 5000),
+        "decision_facts": _shorten(redact(facts.explanation), 5000),  # public: no personal data
         **_source(facts),
         "automated_detection": _yes_no(facts.automated_detection),
         "automated_decision": _AUTOMATED_DECISION_OF[facts.automated_decision],

@@ -24,6 +24,8 @@ from senim.account.policy import Perm, has_perm
 from senim.account.service import account_service
 from senim.audit import Actor
 from senim.config import Settings, get_settings
+from senim.content import age
+from senim.content.service import content_service
 from senim.db import dialect_insert
 from senim.jobs import enqueue
 from senim.kit.clock import today_in, utcnow
@@ -183,6 +185,16 @@ def appeal_link(settings: Settings, decision_id: uuid.UUID, user_id: uuid.UUID) 
     account cannot sign in, and must still be able to appeal its suspension. The path carries an HMAC of
     the decision and the person, so it works for them only."""
     return f"/decisions/{decision_id}/appeal/{user_id}.{_appeal_mac(settings, decision_id, user_id)}"
+
+
+def _keeps_item_for_minors(action: Action, category: str) -> bool:
+    """Whether a decision citing ``category`` leaves the item up while it is information forbidden for
+    children (CHL Art. 16(2)): then the item is marked 18+ and minors no longer see it (LAW-85)."""
+    return (
+        action in policy.RESTRICTIVE
+        and action not in (Action.remove, Action.geo_restrict)
+        and age.harmful_to_children(category)
+    )
 
 
 def content_gone(decision: Decision) -> bool:
@@ -535,6 +547,9 @@ class ModerationService:
         rules = self._rules(session)
         restrictive = action in policy.RESTRICTIVE
         item = target.item
+        sign = draft.age_sign if action is Action.age_restrict else None
+        if item is not None and ref is not None and _keeps_item_for_minors(action, ref.key):
+            sign = age.ADULTS_ONLY  # information forbidden for children is 18+ (LAW-85)
         decision = Decision(
             id=uuid.uuid4(),
             case_id=case.id if case else None,
@@ -544,7 +559,7 @@ class ModerationService:
             community_id=target.community.id if target.community else None,
             affected_user_id=target.affected_user_id,
             action=action,
-            age_sign=draft.age_sign if action is Action.age_restrict else None,
+            age_sign=sign,
             label=draft.label if action is Action.label else None,
             restriction_until=policy.restriction_end(draft, now),
             ground_kind=draft.ground_kind if restrictive else None,
@@ -589,6 +604,7 @@ class ModerationService:
                 "ground": decision.category or decision.terms_clause or None,
                 "source": source,
                 "automated_decision": automated_decision,
+                **({"age_sign": decision.age_sign} if decision.age_sign else {}),
             },
         )
         self._explain(session, decision, target, base_url=base_url, notify=notify_affected)
@@ -638,6 +654,8 @@ class ModerationService:
                     item.demoted = True
                 case _:
                     pass
+            if decision.age_sign is not None and action is not Action.age_restrict:
+                item.age_sign = age.higher(item.age_sign, decision.age_sign)
             if item.platform_id is not None:
                 platform_service.notify_platform(
                     session,
@@ -708,12 +726,14 @@ class ModerationService:
                 ItemStatus.restricted,
             ):
                 item.status = ItemStatus(decision.previous_status or ItemStatus.visible)
-            elif action is Action.age_restrict:
-                item.age_sign = None
             elif action is Action.label:
                 item.label = None
             elif action is Action.demote:
                 item.demoted = False
+            if decision.age_sign is not None:
+                # The sign falls back to what the decisions still in force set (none: no sign).
+                session.flush()
+                item.age_sign = content_service.decided_age_sign(session, item.id)
         elif target.account is not None and action is Action.suspend:
             session.flush()
             self._settle_suspension(session, actor, target.account)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from senim import taxonomy
+from senim.detection.pii import redact
 from senim.kit.clock import ALMATY
 from senim.kit.text import clean
 from senim.models import Decision
@@ -93,7 +94,7 @@ def statement_of_reasons(decision: Decision, ctx: Context) -> str:
         ),
         gettext("Decision: {action}.", action=action_text(decision)),
         gettext("Ground: {ground}.", ground=ground_text(decision)),
-        gettext("Facts and reasons: {facts}", facts=gettext(decision.facts)),
+        gettext("Facts and reasons: {facts}", facts=redact(gettext(decision.facts))),
         gettext("Started by: {source}.", source=gettext(SOURCE_NAMES[Source(decision.source)])),
         gettext(
             "Automated means: detection {detection}; the decision was {decision}.",
@@ -144,7 +145,7 @@ def complaint_answer(
     ]
     if upheld:
         lines.append(gettext("Ground: {ground}.", ground=ground_text(decision)))
-    lines.append(gettext("Reasons: {facts}", facts=gettext(decision.facts)))
+    lines.append(gettext("Reasons: {facts}", facts=redact(gettext(decision.facts))))
     if clean(note).strip():
         lines.append(clean(note).strip())
     if decision.appealable_until:
@@ -166,6 +167,6 @@ def appeal_answer(*, reversed_: bool, facts: str, decided_at: datetime, new_acti
     ]
     if new_action:
         lines.append(gettext("New decision: {action}.", action=new_action))
-    lines.append(gettext("Reasons: {facts}", facts=facts))
+    lines.append(gettext("Reasons: {facts}", facts=redact(facts)))
     lines.append(gettext(COURT))
     return "\n\n".join(lines)

@@ -23,6 +23,7 @@ from senim.console.views import page
 from senim.detection.service import detection_service
 from senim.errors import AppError
 from senim.kit.clock import today_in, utcnow
+from senim.kit.encrypted import attachment_headers
 from senim.models import CaseKind, User
 from senim.moderation.policy import (
     ACTION_LABELS,
@@ -320,8 +321,9 @@ def evidence_file(
     evidence_id: uuid.UUID, request: Request, session: DbSession, principal: CaseReader
 ) -> Response:
     """A complaint's evidence file, downloaded (never rendered inline: it comes from the complainant)."""
-    row, path = complaint_service.open_evidence(session, evidence_id, request.app.state.settings)
-    return FileResponse(path, media_type=row.content_type, filename=row.filename, headers=PRIVATE)
+    row, data = complaint_service.open_evidence(session, evidence_id, request.app.state.settings)
+    headers = {**PRIVATE, **attachment_headers(row.filename)}
+    return Response(data, media_type=row.content_type, headers=headers)
 
 
 @router.get("/console/cases/{case_id}")

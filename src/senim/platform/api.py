@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from senim.account.policy import Perm
 from senim.errors import PermissionDenied
@@ -61,6 +61,7 @@ def _item(view: ItemView) -> ItemRead:
         author_external_id=view.author_external_id,
         parent_external_id=view.parent_external_id,
         external_url=item.external_url,
+        age_sign=item.age_sign,
         created_at=item.created_at,
         updated_at=item.updated_at,
         deleted_at=item.deleted_at,
@@ -71,12 +72,17 @@ def _item(view: ItemView) -> ItemRead:
 def push_account(
     external_id: ExternalId,
     body: AccountPush,
+    request: Request,
     response: Response,
     session: DbSession,
     principal: Annotated[Principal, Depends(requires(Perm.platform_push, scope=PUSH_SCOPE))],
 ) -> AccountRead:
     pushed = platform_service.push_account(
-        session, principal.require_user(), external_id, svc.AccountPush(**body.model_dump())
+        session,
+        principal.require_user(),
+        external_id,
+        svc.AccountPush(**body.model_dump()),
+        settings=request.app.state.settings,
     )
     response.status_code = 201 if pushed.created else 200
     return _account(pushed.record)

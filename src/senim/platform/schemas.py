@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -71,6 +71,12 @@ class ItemPush(BaseModel):
     created_at: datetime | None = Field(
         default=None, description="When the item was created on the platform (UTC if no offset is given)."
     )
+    age_sign: Literal["", "6-", "6+", "12+", "14+", "16+", "18+"] | None = Field(
+        default=None,
+        description="The age sign the author or the platform gave the item (LAW-83). Omitted or null keeps "
+        'the stored value; "" clears it. A sign that a moderation decision in force set is a floor: the '
+        "item keeps the higher of the two (see `age_sign` in the answer).",
+    )
 
 
 class ItemRead(BaseModel):
@@ -81,6 +87,12 @@ class ItemRead(BaseModel):
     author_external_id: str
     parent_external_id: str | None
     external_url: str | None
+    age_sign: str | None = Field(
+        default=None,
+        description="The age sign in force (LAW-83): the platform's, raised by moderation where a decision "
+        "set a higher one (information forbidden for children is 18+). Show the item only to users of at "
+        "least that age; 18+ never to minors.",
+    )
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None

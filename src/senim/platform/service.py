@@ -28,10 +28,12 @@ from senim import audit, jobs
 from senim.account import policy as account_policy
 from senim.account.service import account_service
 from senim.audit import Actor
+from senim.config import Settings, get_settings
+from senim.content import age
 from senim.content.errors import HELD, ItemHeld
 from senim.content.policy import DETECTION_SCAN_JOB
 from senim.content.service import content_service
-from senim.kit.clock import as_utc, utcnow
+from senim.kit.clock import age_on, as_utc, today_in, utcnow
 from senim.kit.text import clean
 from senim.models import ContentItem, ItemKind, ItemStatus, Role, User
 from senim.notification.service import notification_service
@@ -69,6 +71,7 @@ PARENT_MISSING = N_("A comment needs the external id of the item it answers.")
 PARENT_ON_POST = N_("A post has no parent item.")
 COUNTRY_PROBLEM = N_("The country is an ISO 3166 two-letter code, such as KZ.")
 PHONE_PROBLEM = N_("The phone number is in international format: + and 8 to 15 digits.")
+UNDER_MINIMUM_AGE = N_("The account holder is younger than {min_age}, the minimum age to register.")
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # Generated usernames stay within the account rules (3 to 32 characters): p-<8>-<slug up to 21>.
@@ -102,6 +105,7 @@ class ItemPush:
     parent_external_id: str | None = None
     external_url: str | None = None  # None keeps what is stored
     created_at: datetime | None = None  # None: now on creation, unchanged on update
+    age_sign: str | None = None  # None keeps what is stored; "" clears (LAW-83)
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,7 @@ def _check_external_id(external_id: str) -> None:
         raise PushInvalid(EXTERNAL_ID_PROBLEM)
 
 
-def _account_problems(data: AccountPush) -> list[str]:
+def _account_problems(data: AccountPush, min_age: int = 0) -> list[str]:
     found: list[str] = []
     if not 1 <= len(data.display_name.strip()) <= DISPLAY_NAME_MAX:
         found.append(DISPLAY_NAME_PROBLEM)
@@ -149,6 +153,8 @@ def _account_problems(data: AccountPush) -> list[str]:
         today = utcnow().date()
         if data.date_of_birth >= today or data.date_of_birth.year < today.year - MAX_AGE_YEARS:
             found.append(BIRTH_PROBLEM)
+        elif min_age > 0 and age_on(data.date_of_birth, today_in()) < min_age:
+            found.append(UNDER_MINIMUM_AGE)
     if data.country and data.country not in _COUNTRIES:
         found.append(COUNTRY_PROBLEM)
     if data.phone and not _E164.fullmatch(data.phone):
@@ -178,15 +184,31 @@ def _item_problems(data: ItemPush) -> list[str]:
         found.append(PARENT_MISSING)
     if data.kind == ItemKind.post and data.parent_external_id:
         found.append(PARENT_ON_POST)
+    if data.age_sign:
+        try:
+            age.parse_sign(data.age_sign)
+        except ValueError:
+            found.append(age.SIGN_PROBLEM)
     return found
 
 
 class PlatformService:
     # --- accounts -----------------------------------------------------------------------------
     def push_account(
-        self, session: Session, platform: User, external_id: str, data: AccountPush
+        self,
+        session: Session,
+        platform: User,
+        external_id: str,
+        data: AccountPush,
+        settings: Settings | None = None,
     ) -> Pushed[User]:
-        """Create or update the platform's account ``external_id`` (a Senim user with role ``user``)."""
+        """Create or update the platform's account ``external_id`` (a Senim user with role ``user``).
+
+        With a minimum registration age set (``settings.min_registration_age``), an account whose date of
+        birth shows a younger person is refused (422) as Senim's own registration is, and nothing is
+        written; an account pushed without a date of birth is taken (its age is not known).
+        """
+        settings = settings or get_settings()
         self._require_platform(platform)
         _check_external_id(external_id)
         data = replace(
@@ -196,9 +218,9 @@ class PlatformService:
             country=None if data.country is None else data.country.strip().upper(),
             phone=None if data.phone is None else data.phone.strip(),
         )
-        found = _account_problems(data)
+        found = _account_problems(data, settings.min_registration_age)
         if found:
-            raise PushInvalid(found[0], fields=found)
+            raise PushInvalid(found[0], fields=found, min_age=settings.min_registration_age)
         display_name = data.display_name.strip()
         user = self._account(session, platform, external_id, lock=True)
         created = user is None
@@ -316,6 +338,7 @@ class PlatformService:
                 platform_id=platform.id,
                 external_id=external_id,
                 external_url=data.external_url,
+                age_sign=age.parse_sign(data.age_sign),
             )
             if data.created_at is not None:
                 item.created_at = as_utc(data.created_at)
@@ -324,9 +347,10 @@ class PlatformService:
                 session.flush()
             except IntegrityError as exc:  # the same item pushed in a parallel request
                 raise PushConflict("The record was changed at the same time. Try again.") from exc
-            changed = ["body", "external_url", "created_at"]
+            changed = ["body", "external_url", "created_at"] + (["age_sign"] if item.age_sign else [])
         else:
-            changed = self._update_item(item, author, parent, data)
+            floor = content_service.decided_age_sign(session, item.id)
+            changed = self._update_item(item, author, parent, data, floor)
         if changed:
             session.flush()
             audit.record(
@@ -334,7 +358,13 @@ class PlatformService:
                 actor=Actor.of(platform),
                 tag="platform:push_item",
                 target=item,
-                data={"external_id": external_id, "kind": item.kind, "created": created, "changed": changed},
+                data={
+                    "external_id": external_id,
+                    "kind": item.kind,
+                    "created": created,
+                    "changed": changed,
+                    **({"age_sign": item.age_sign} if "age_sign" in changed else {}),
+                },
             )
             jobs.enqueue(session, DETECTION_SCAN_JOB, {"item_id": str(item.id)})
             translation_service.on_written(session, item)
@@ -344,8 +374,10 @@ class PlatformService:
         return Pushed(record=view, created=created, changed=changed)
 
     def _update_item(
-        self, item: ContentItem, author: User, parent: ContentItem | None, data: ItemPush
+        self, item: ContentItem, author: User, parent: ContentItem | None, data: ItemPush, floor: str | None
     ) -> list[str]:
+        """Apply a push to a stored item; returns the fields that changed. The age sign keeps the floor
+        that moderation decisions in force set (``floor``): the higher of the pushed sign and that one."""
         if item.status == ItemStatus.deleted:
             raise ItemDeleted("This item was deleted. Push it again under a new external id.")
         if (
@@ -364,6 +396,11 @@ class PlatformService:
         if data.created_at is not None and item.created_at != as_utc(data.created_at):
             item.created_at = as_utc(data.created_at)
             changed.append("created_at")
+        if data.age_sign is not None:
+            sign = age.higher(age.parse_sign(data.age_sign), floor)
+            if item.age_sign != sign:
+                item.age_sign = sign
+                changed.append("age_sign")
         return changed
 
     def delete_item(self, session: Session, platform: User, external_id: str) -> ItemView:

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from senim.account.policy import Perm, has_perm
+from senim.content import age
 from senim.content import policy as content_policy
 from senim.content.media import CONTENT_TYPES
 from senim.content.service import content_service
@@ -51,4 +52,5 @@ def composer_context(session: Session, principal: Principal) -> dict[str, Any]:
         "max_post_chars": content_policy.MAX_POST_CHARS,
         "max_comment_chars": content_policy.MAX_COMMENT_CHARS,
         "accept": ",".join(sorted(CONTENT_TYPES | {"image/gif"})),
+        "age_signs": age.SIGN_LABELS,
     }

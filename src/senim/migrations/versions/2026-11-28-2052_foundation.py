@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 19:17:51.281714
+Create Date: 2026-11-28 20:52:53.744361
 """
 
 from collections.abc import Sequence
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+import senim.kit.encrypted
 import senim.models.base
 
 revision: str = "0001"
@@ -173,15 +174,17 @@ def upgrade() -> None:
         "user_account",
         sa.Column("username", sa.String(length=64), nullable=False),
         sa.Column("display_name", sa.String(length=120), nullable=False),
-        sa.Column("email", sa.String(length=254), nullable=True),
+        sa.Column("email", senim.kit.encrypted.Encrypted("user_account.email"), nullable=True),
         sa.Column("password_hash", sa.String(length=255), nullable=True),
         sa.Column("role", sa.String(length=32), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("bio", sa.Text(), nullable=False),
-        sa.Column("date_of_birth", sa.Date(), nullable=True),
+        sa.Column(
+            "date_of_birth", senim.kit.encrypted.EncryptedDate("user_account.date_of_birth"), nullable=True
+        ),
         sa.Column("country", sa.String(length=3), nullable=True),
-        sa.Column("phone", sa.String(length=32), nullable=True),
+        sa.Column("phone", senim.kit.encrypted.Encrypted("user_account.phone"), nullable=True),
         sa.Column("adult_from", sa.Date(), nullable=True),
         sa.Column("platform_id", sa.Uuid(), nullable=True),
         sa.Column("external_id", sa.String(length=200), nullable=True),
@@ -212,6 +215,32 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("day", "visitor", name=op.f("pk_user_presence")),
     )
     op.create_table(
+        "access_log",
+        sa.Column("staff_id", sa.Uuid(), nullable=False),
+        sa.Column("subject_id", sa.Uuid(), nullable=False),
+        sa.Column("purpose", sa.String(length=32), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column(
+            "fields",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["user_account.id"], name=op.f("fk_access_log_staff_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["subject_id"], ["user_account.id"], name=op.f("fk_access_log_subject_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_access_log")),
+    )
+    with op.batch_alter_table("access_log", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_access_log_at"), ["at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_access_log_staff_id"), ["staff_id"], unique=False)
+        batch_op.create_index("ix_access_log_subject_at", ["subject_id", "at"], unique=False)
+
+    op.create_table(
         "api_token",
         sa.Column("principal_id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
@@ -240,6 +269,47 @@ def upgrade() -> None:
     with op.batch_alter_table("api_token", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_api_token_principal_id"), ["principal_id"], unique=False)
 
+    op.create_table(
+        "breach",
+        sa.Column("number", sa.String(length=16), nullable=False),
+        sa.Column("detected_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column(
+            "data_classes",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "affected_ids",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("affects_all", sa.Boolean(), nullable=False),
+        sa.Column("measures", sa.Text(), nullable=False),
+        sa.Column("recorded_by_id", sa.Uuid(), nullable=True),
+        sa.Column("authority_due_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("users_notified_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("users_notified", sa.Integer(), nullable=False),
+        sa.Column("authority_notified_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("authority_channel", sa.String(length=300), nullable=False),
+        sa.Column("authority_failed_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("warned_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("escalated_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("closed_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_by_id", sa.Uuid(), nullable=True),
+        sa.Column("closing_note", sa.Text(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["closed_by_id"], ["user_account.id"], name=op.f("fk_breach_closed_by_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"], ["user_account.id"], name=op.f("fk_breach_recorded_by_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_breach")),
+        sa.UniqueConstraint("number", name=op.f("uq_breach_number")),
+    )
     op.create_table(
         "community",
         sa.Column("slug", sa.String(length=64), nullable=False),
@@ -282,6 +352,44 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_complaint_rule_set")),
         sa.UniqueConstraint("version", name=op.f("uq_complaint_rule_set_version")),
     )
+    op.create_table(
+        "consent",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("operator_name", sa.String(length=300), nullable=False),
+        sa.Column("operator_bin", sa.String(length=12), nullable=False),
+        sa.Column("policy_version", sa.String(length=32), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column(
+            "data_list",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "purposes",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("duration", sa.String(length=32), nullable=False),
+        sa.Column("third_parties", sa.Boolean(), nullable=False),
+        sa.Column("cross_border", sa.Boolean(), nullable=False),
+        sa.Column(
+            "published",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("method", sa.String(length=32), nullable=False),
+        sa.Column("text_sha256", sa.String(length=64), nullable=False),
+        sa.Column("given_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("withdrawn_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_consent_user_id_user_account"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_consent")),
+    )
+    with op.batch_alter_table("consent", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_consent_user_id"), ["user_id"], unique=False)
+
     op.create_table(
         "daily_user_count",
         sa.Column("day", sa.String(length=10), nullable=False),
@@ -387,12 +495,14 @@ def upgrade() -> None:
 
     op.create_table(
         "legal_representative",
-        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("name", senim.kit.encrypted.Encrypted("legal_representative.name"), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("identifier", sa.String(length=12), nullable=False),
-        sa.Column("address", sa.Text(), nullable=False),
-        sa.Column("email", sa.String(length=254), nullable=False),
-        sa.Column("phone", sa.String(length=32), nullable=False),
+        sa.Column(
+            "identifier", senim.kit.encrypted.Encrypted("legal_representative.identifier"), nullable=False
+        ),
+        sa.Column("address", senim.kit.encrypted.Encrypted("legal_representative.address"), nullable=False),
+        sa.Column("email", senim.kit.encrypted.Encrypted("legal_representative.email"), nullable=False),
+        sa.Column("phone", senim.kit.encrypted.Encrypted("legal_representative.phone"), nullable=False),
         sa.Column("power_of_attorney", sa.String(length=300), nullable=False),
         sa.Column("appointed_on", sa.String(length=10), nullable=False),
         sa.Column("tax_body", sa.Boolean(), nullable=False),
@@ -519,6 +629,33 @@ def upgrade() -> None:
     with op.batch_alter_table("state_order", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_state_order_principal_id"), ["principal_id"], unique=False)
         batch_op.create_index("ix_state_order_status_due", ["status", "due_at"], unique=False)
+
+    op.create_table(
+        "subject_request",
+        sa.Column("number", sa.String(length=16), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("details", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("received_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("due_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("decided_by_id", sa.Uuid(), nullable=True),
+        sa.Column("decided_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answer", sa.Text(), nullable=False),
+        sa.Column("breached_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["user_account.id"], name=op.f("fk_subject_request_decided_by_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_subject_request_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_subject_request")),
+        sa.UniqueConstraint("number", name=op.f("uq_subject_request_number")),
+    )
+    with op.batch_alter_table("subject_request", schema=None) as batch_op:
+        batch_op.create_index("ix_subject_request_status_due", ["status", "due_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_subject_request_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "user_session",
@@ -987,8 +1124,9 @@ def upgrade() -> None:
         sa.Column("complainant_id", sa.Uuid(), nullable=True),
         sa.Column("platform_id", sa.Uuid(), nullable=True),
         sa.Column("external_reporter_id", sa.String(length=200), nullable=True),
-        sa.Column("contact_name", sa.String(length=200), nullable=True),
-        sa.Column("contact_email", sa.String(length=254), nullable=True),
+        sa.Column("contact_name", senim.kit.encrypted.Encrypted("complaint.contact_name"), nullable=True),
+        sa.Column("contact_email", senim.kit.encrypted.Encrypted("complaint.contact_email"), nullable=True),
+        sa.Column("contact_email_index", sa.String(length=64), nullable=True),
         sa.Column("verify_digest", sa.String(length=64), nullable=True),
         sa.Column("subject", sa.String(length=32), nullable=False),
         sa.Column("item_id", sa.Uuid(), nullable=True),
@@ -1047,6 +1185,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_complaint_community_id"), ["community_id"], unique=False)
         batch_op.create_index(
             "ix_complaint_complainant_received", ["complainant_id", "received_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_complaint_contact_email_index"), ["contact_email_index"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_complaint_decision_id"), ["decision_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_complaint_item_id"), ["item_id"], unique=False)
@@ -1199,6 +1340,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_complaint_platform_id"))
         batch_op.drop_index(batch_op.f("ix_complaint_item_id"))
         batch_op.drop_index(batch_op.f("ix_complaint_decision_id"))
+        batch_op.drop_index(batch_op.f("ix_complaint_contact_email_index"))
         batch_op.drop_index("ix_complaint_complainant_received")
         batch_op.drop_index(batch_op.f("ix_complaint_community_id"))
         batch_op.drop_index(batch_op.f("ix_complaint_case_id"))
@@ -1277,6 +1419,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_user_session_user_id"))
 
     op.drop_table("user_session")
+    with op.batch_alter_table("subject_request", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_subject_request_user_id"))
+        batch_op.drop_index("ix_subject_request_status_due")
+
+    op.drop_table("subject_request")
     with op.batch_alter_table("state_order", schema=None) as batch_op:
         batch_op.drop_index("ix_state_order_status_due")
         batch_op.drop_index(batch_op.f("ix_state_order_principal_id"))
@@ -1305,12 +1452,23 @@ def downgrade() -> None:
     op.drop_table("document_acceptance")
     op.drop_table("detection_rule_version")
     op.drop_table("daily_user_count")
+    with op.batch_alter_table("consent", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_consent_user_id"))
+
+    op.drop_table("consent")
     op.drop_table("complaint_rule_set")
     op.drop_table("community")
+    op.drop_table("breach")
     with op.batch_alter_table("api_token", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_token_principal_id"))
 
     op.drop_table("api_token")
+    with op.batch_alter_table("access_log", schema=None) as batch_op:
+        batch_op.drop_index("ix_access_log_subject_at")
+        batch_op.drop_index(batch_op.f("ix_access_log_staff_id"))
+        batch_op.drop_index(batch_op.f("ix_access_log_at"))
+
+    op.drop_table("access_log")
     op.drop_table("user_presence")
     op.drop_table("user_account")
     with op.batch_alter_table("translation", schema=None) as batch_op:
