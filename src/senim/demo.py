@@ -175,6 +175,4 @@ def load_demo(session: Session, *, only_if_empty: bool = False) -> list[tuple[st
         complainant=users["olga"],
         language="ru",
     )
-    return [(u, r.value) for u, r, *_ in PEOPLE] + [
-        (u, f"{r.value} (API token only)") for u, r, _ in PRINCIPALS
-    ]
+    return [(u, r.value) for u, r, *_ in PEOPLE] + [(u, r.value) for u, r, _ in PRINCIPALS]

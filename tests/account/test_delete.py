@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from senim.account.service import DELETED_DISPLAY_NAME, account_service
+from senim.audit import Actor
 from senim.content.service import content_service
 from senim.kit.secrets import digest
 from senim.models import (
@@ -267,3 +268,26 @@ def test_account_without_a_password_is_deleted_without_one(session: Session) -> 
     session.commit()
     assert summary["items_deleted"] == 0 and summary["was_minor"] is False
     assert session.get_one(User, user.id).status == AccountStatus.deleted
+
+
+@pytest.mark.law("LAW-82")
+def test_the_person_is_told_what_is_kept_under_a_legal_hold_and_their_phone_is_erased(
+    client: TestClient, session: Session
+) -> None:
+    user = make_user(session)
+    user.phone, user.country = "+77011234567", "KZ"
+    held = make_post(session, user, "evidence")
+    content_service.place_hold(session, Actor.system("test"), held, reason="escalation", source="escalation")
+    session.commit()
+    login(client, user)
+    page = client.get("/account/delete")
+    r = client.post(
+        "/account/delete",
+        data={"csrf_token": csrf_from(page.text), "password": PASSWORD},
+        follow_redirects=False,
+    )
+    assert r.headers["location"] == "/?msg=account_deleted_kept"
+    assert "legal hold" in client.get(r.headers["location"]).text
+    session.expire_all()
+    gone = session.get_one(User, user.id)
+    assert (gone.phone, gone.country) == (None, None)

@@ -455,6 +455,8 @@ class AccountService:
         user.password_hash = None
         user.date_of_birth = None
         user.adult_from = None
+        user.phone = None
+        user.country = None
         ended = self._end_access(session, user)
         summary: dict[str, object] = {
             "items_deleted": items,

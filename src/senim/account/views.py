@@ -38,6 +38,13 @@ PROFILE_SAVED = flash_message("profile_saved", N_("Your profile is saved."))
 ACCOUNT_DELETED = flash_message(
     "account_deleted", N_("Your account is deleted and you are logged out. Your posts and comments are gone.")
 )
+ACCOUNT_DELETED_KEPT = flash_message(
+    "account_deleted_kept",
+    N_(
+        "Your account is deleted and you are logged out. Your posts and comments are gone, except those kept "
+        "as evidence under a legal hold, which the law obliges us to keep until the hold ends."
+    ),
+)
 
 # The names of the documents in lists, by kind (their full titles are in the documents themselves).
 DOCUMENT_NAMES = {
@@ -328,9 +335,11 @@ def delete_account(request: Request, form: Form, session: DbSession, principal: 
     data = fields(form)
     try:
         with session.begin_nested():
-            account_service.delete_account(session, principal.require_user(), data.get("password", ""))
+            summary = account_service.delete_account(
+                session, principal.require_user(), data.get("password", "")
+            )
     except AppError as exc:
         return _delete_page(request, principal, form_problems(exc), status=exc.status_code)
-    response = redirect("/", ACCOUNT_DELETED)
+    response = redirect("/", ACCOUNT_DELETED_KEPT if summary.get("kept_under_hold") else ACCOUNT_DELETED)
     response.delete_cookie(SESSION_COOKIE)
     return response
