@@ -24,7 +24,6 @@ from senim.authority.schemas import (
     OrderRead,
 )
 from senim.authority.service import order_service
-from senim.content import media
 from senim.models import MeasuresReport, StateOrder
 from senim.web.auth import DbSession, Principal, requires
 
@@ -93,15 +92,7 @@ def disclosure_archive(
     """The encrypted archive (AES-256 ZIP: disclosure.json, disclosure.pdf, manifest.json); its password
     comes separately from the platform's legal officer."""
     disclosure = disclosure_service.get_for(session, principal.require_user(), disclosure_id)
-    path = media.stored_path(request.app.state.settings.media_dir, disclosure.archive_key or "")
-    if path is None:
-        raise OrderNotFound("No such disclosure.")
-    return FileResponse(
-        path,
-        media_type="application/zip",
-        filename=f"disclosure-{disclosure.id}.zip",
-        headers={"Cache-Control": "private, no-store", "Digest": f"sha-256={disclosure.archive_sha256}"},
-    )
+    return disclosure_service.archive_response(request.app.state.settings, disclosure)
 
 
 @router.post("/disclosures/{disclosure_id}/acknowledge", response_model=DisclosureRead)

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.responses import FileResponse
 
 from senim import audit
 from senim.account.policy import Perm, has_perm
@@ -471,6 +472,18 @@ class DisclosureService:
                 .where(StateOrder.principal_id == body.id, Disclosure.archive_key.is_not(None))
                 .order_by(Disclosure.decided_at.desc())
             )
+        )
+
+    def archive_response(self, settings: Settings, disclosure: Disclosure) -> FileResponse:
+        """The stored encrypted archive as a download (never cached), for the API, console and portal."""
+        path = media.stored_path(settings.media_dir, disclosure.archive_key or "")
+        if path is None:
+            raise OrderNotFound("No such disclosure.")
+        return FileResponse(
+            path,
+            media_type="application/zip",
+            filename=f"disclosure-{disclosure.id}.zip",
+            headers={"Cache-Control": "private, no-store", "Digest": f"sha-256={disclosure.archive_sha256}"},
         )
 
     def summary(self, disclosure: Disclosure) -> dict[str, Any]:

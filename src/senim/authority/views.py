@@ -8,7 +8,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import select
 
 from senim import taxonomy
@@ -334,15 +334,7 @@ def disclosure_archive(
     """The encrypted archive, for a legal officer to hand over a letter's package."""
     _staff(principal)
     disclosure = disclosure_service.get_for(session, principal.require_user(), disclosure_id)
-    path = media.stored_path(request.app.state.settings.media_dir, disclosure.archive_key or "")
-    if path is None:
-        raise OrderNotFound("No such disclosure.")
-    return FileResponse(
-        path,
-        media_type="application/zip",
-        filename=f"disclosure-{disclosure.id}.zip",
-        headers={"Cache-Control": "private, no-store"},
-    )
+    return disclosure_service.archive_response(request.app.state.settings, disclosure)
 
 
 @router.get("/console/orders/documents/{document_id}")
@@ -432,15 +424,7 @@ def portal_archive(
     disclosure_id: uuid.UUID, request: Request, session: DbSession, principal: BodyUser
 ) -> Response:
     disclosure = disclosure_service.get_for(session, principal.require_user(), disclosure_id)
-    path = media.stored_path(request.app.state.settings.media_dir, disclosure.archive_key or "")
-    if path is None:
-        raise OrderNotFound("No such disclosure.")
-    return FileResponse(
-        path,
-        media_type="application/zip",
-        filename=f"disclosure-{disclosure.id}.zip",
-        headers={"Cache-Control": "private, no-store"},
-    )
+    return disclosure_service.archive_response(request.app.state.settings, disclosure)
 
 
 @router.post("/portal/disclosures/{disclosure_id}/acknowledge")
