@@ -3,6 +3,9 @@
 # release this script is retired and every change gets its own migration (make migration m="...").
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Two people regenerating at once would each delete the other's file: take turns.
+exec 9>/tmp/senim-regen-migration.lock
+flock 9
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rm -f src/senim/migrations/versions/*_foundation.py

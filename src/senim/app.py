@@ -46,6 +46,8 @@ DOMAINS = [
     "translation",
     "authority",
     "privacy",
+    "transparency",
+    "ads",
 ]
 
 

@@ -67,6 +67,17 @@ HOLDERS: dict[Perm, set[Role | None]] = {
     Perm.representative_manage: {Role.administrator},
     Perm.privacy_read: {Role.data_protection_officer, Role.administrator, Role.auditor},
     Perm.privacy_manage: {Role.data_protection_officer},
+    Perm.transparency_read: {
+        Role.administrator,
+        Role.legal_officer,
+        Role.auditor,
+        Role.data_protection_officer,
+        Role.safety_officer,
+    },
+    Perm.transparency_manage: {Role.administrator, Role.legal_officer},
+    Perm.advertise: {Role.user},
+    Perm.ads_read: {Role.ads_reviewer, Role.administrator, Role.auditor},
+    Perm.ads_review: {Role.ads_reviewer},
 }
 
 # Framework routes that are not Senim's: the OpenAPI document, its browser, static files. All public.

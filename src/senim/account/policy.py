@@ -42,6 +42,11 @@ class Perm(StrEnum):
     representative_manage = "representative:manage"  # the legal representative's details (LAW-10, 11)
     privacy_read = "privacy:read"  # the data-protection overview, the breach register, the access log
     privacy_manage = "privacy:manage"  # record breaches, answer data subjects' requests
+    transparency_read = "transparency:read"  # report drafts, the risk register, statistics (staff)
+    transparency_manage = "transparency:manage"  # keep the risk register, build and publish reports
+    advertise = "advertise"  # an advertiser's own campaigns and creatives
+    ads_read = "ads:read"  # campaigns under review and their history (staff)
+    ads_review = "ads:review"  # approve or refuse ads before they go live
 
 
 CONSOLE = STAFF_ROLES
@@ -88,6 +93,20 @@ ROLE_PERMS[Role.data_protection_officer] |= {Perm.privacy_manage}
 ROLE_PERMS[Role.administrator] |= {Perm.orders_read}
 ROLE_PERMS[Role.auditor] |= {Perm.orders_read}
 ROLE_PERMS[Role.authorized_body] |= {Perm.orders_submit, Perm.orders_read}
+for _role in (
+    Role.administrator,
+    Role.legal_officer,
+    Role.auditor,
+    Role.data_protection_officer,
+    Role.safety_officer,
+):
+    ROLE_PERMS[_role] |= {Perm.transparency_read}
+for _role in (Role.administrator, Role.legal_officer):
+    ROLE_PERMS[_role] |= {Perm.transparency_manage}
+ROLE_PERMS[Role.user] |= {Perm.advertise}
+for _role in (Role.ads_reviewer, Role.administrator, Role.auditor):
+    ROLE_PERMS[_role] |= {Perm.ads_read}
+ROLE_PERMS[Role.ads_reviewer] |= {Perm.ads_review}
 
 # Scopes an API token may carry; a token acts with its principal's permissions within its scopes.
 TOKEN_SCOPES: dict[Role, frozenset[str]] = {

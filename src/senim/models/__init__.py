@@ -1,5 +1,7 @@
 """All ORM models; importing this package registers every table on ``Base.metadata``."""
 
+from senim.models import ads as _ads  # noqa: F401  (registers the advertising tables)
+from senim.models import transparency as _transparency  # noqa: F401  (registers the transparency tables)
 from senim.models.account import (
     AccountStatus,
     ApiToken,

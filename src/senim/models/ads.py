@@ -1,0 +1,3 @@
+"""Advertising records: advertisers, campaigns, creatives, reviews, impressions in aggregate, the repository."""
+
+from __future__ import annotations

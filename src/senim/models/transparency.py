@@ -1,0 +1,3 @@
+"""Transparency records: the risk register and published reports."""
+
+from __future__ import annotations
