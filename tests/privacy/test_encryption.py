@@ -65,6 +65,7 @@ def _date_forms(day: date) -> list[str]:
 KNOWN = [
     EMAIL,
     *_date_forms(BIRTH),
+    *_date_forms(date(2005, 11, 23)),  # the day the account holder turns 18 gives the birth date away too
     VISITOR_NAME,
     VISITOR_EMAIL,
     REP_NAME,

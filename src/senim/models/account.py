@@ -73,10 +73,9 @@ class User(IdMixin, CreatedMixin, Base):
     # asks for neither.
     country: Mapped[str | None] = mapped_column(String(3))
     phone: Mapped[str | None] = mapped_column(Encrypted("user_account.phone"))
-    # The day the account holder turns 18: kept so queries can tell minors without computing ages. Not
-    # encrypted (a query compares it with today), so it gives the date of birth away to whoever reads the
-    # table: see docs/privacy.md.
-    adult_from: Mapped[date | None]
+    # The day the account holder turns 18 (``is_minor`` compares it with today, in Python). Encrypted like
+    # the date of birth it gives away; no query filters on it.
+    adult_from: Mapped[date | None] = mapped_column(EncryptedDate("user_account.adult_from"))
     platform_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     external_id: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
