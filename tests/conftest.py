@@ -103,15 +103,16 @@ def _database(database_url: str) -> Iterator[Database]:
 
 
 def _empty_all_tables(db: Database) -> None:
+    """Delete every row a test left, children before parents. One query finds the tables that hold rows
+    (usually a handful): deleting only from those takes a few milliseconds, where emptying all of them took
+    tens (SQLite) to hundreds (PostgreSQL ``TRUNCATE``) per test."""
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    used_query = " UNION ALL ".join(f"SELECT '{n}' WHERE EXISTS (SELECT 1 FROM \"{n}\")" for n in tables)
     with db.engine.begin() as conn:
-        if db.is_sqlite:
-            for name in tables:
+        used = {row[0] for row in conn.execute(text(used_query))}
+        for name in tables:
+            if name in used:
                 conn.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - names from our own metadata
-        else:
-            conn.execute(
-                text("TRUNCATE " + ", ".join(f'"{n}"' for n in tables) + " RESTART IDENTITY CASCADE")
-            )
 
 
 @pytest.fixture
