@@ -1,1 +1,1 @@
-"""Online advertising: advertisers, campaigns, labels, targeting limits, sponsored posts, the ad repository."""
+"""Online advertising: advertisers, campaigns, labels, targeting limits, sponsored posts, the repository."""

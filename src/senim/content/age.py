@@ -107,6 +107,12 @@ def signs_for(viewer: User | None) -> tuple[str, ...]:
     return allowed_signs(viewer_age(viewer))
 
 
+def counted_signs(viewer: User | None) -> tuple[str, ...] | None:
+    """The signs of the comments counted on a card for ``viewer``: what they may see, or None (all) for
+    staff, who read every comment."""
+    return None if viewer is not None and viewer.is_staff else signs_for(viewer)
+
+
 def for_everyone(sign: str | None) -> bool:
     """Whether an item with ``sign`` may be shown to any reader at all, the youngest included (so a shared
     cache may keep its images)."""

@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from senim.ads.sponsored import sponsored_service
+from senim.ads.sponsored_policy import Marking
 from senim.content import age, policy
 from senim.content.errors import ItemNotFound, UnsupportedMediaType
 from senim.content.media import IMAGE_FIELD, PreparedUploads, prepare_uploads, upload_form
@@ -22,6 +24,7 @@ from senim.content.schemas import (
     PostCreate,
     PostRead,
     PostUpdate,
+    SponsoredMark,
     error_responses,
 )
 from senim.content.service import content_service
@@ -50,6 +53,13 @@ POST_CREATE_BODY: dict[str, Any] = {
                             "enum": ["", *age.AGE_SIGNS],
                             "description": "The age sign (LAW-83); empty or omitted: none",
                         },
+                        "sponsored_label": {
+                            "type": "string",
+                            "description": "The advertising marking (LAW-66), as `sponsored.label` in JSON; "
+                            "empty or omitted: not marked",
+                        },
+                        "sponsor_name": {"type": "string", "description": "The sponsor, with a marking"},
+                        "sponsor_bin": {"type": "string", "description": "The sponsor's BIN (optional)"},
                         IMAGE_FIELD: {
                             "type": "array",
                             "maxItems": policy.MAX_IMAGES_PER_POST,
@@ -108,23 +118,37 @@ def prepare_post_images(data: PostInputBody, request: Request) -> PreparedUpload
     return prepare_uploads(files(data.form, IMAGE_FIELD), request.app.state.settings)
 
 
-def _parse_post_input(data: PostInput) -> tuple[str, uuid.UUID | None, str | None]:
-    """The text, the community and the age sign (checked by the service) of a new post."""
+def _marking(mark: SponsoredMark | None) -> Marking | None:
+    """The advertising marking sent, checked (422 before anything is written)."""
+    if mark is None:
+        return None
+    return sponsored_service.parse(mark.label, mark.sponsor_name, mark.sponsor_bin)
+
+
+def _form_text(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _parse_post_input(data: PostInput) -> tuple[str, uuid.UUID | None, str | None, Marking | None]:
+    """The text, the community, the age sign (checked by the service) and the advertising marking
+    (checked here) of a new post."""
     if data.json is not None:
         try:
             parsed = PostCreate.model_validate_json(data.json)
         except ValidationError as exc:
             raise _body_error(exc) from exc
-        return parsed.body, parsed.community_id, parsed.age_sign
+        return parsed.body, parsed.community_id, parsed.age_sign, _marking(parsed.sponsored)
     assert data.form is not None  # noqa: S101 - read_post_input returns one or the other
-    text = data.form.get("body")
-    raw_community = data.form.get("community_id")
-    community_id = _parse_uuid(raw_community if isinstance(raw_community, str) else None)
-    raw_sign = data.form.get("age_sign")
+    form = data.form
+    marking = sponsored_service.parse(
+        _form_text(form, "sponsored_label"), _form_text(form, "sponsor_name"), _form_text(form, "sponsor_bin")
+    )
     return (
-        text if isinstance(text, str) else "",
-        community_id,
-        raw_sign if isinstance(raw_sign, str) else None,
+        _form_text(form, "body") or "",
+        _parse_uuid(_form_text(form, "community_id")),
+        _form_text(form, "age_sign"),
+        marking,
     )
 
 
@@ -145,7 +169,7 @@ def create_post(
     session: DbSession,
     principal: Participant,
 ) -> PostRead:
-    body, community_id, age_sign = _parse_post_input(data)
+    body, community_id, age_sign, marking = _parse_post_input(data)
     item = content_service.create_post(
         session,
         principal.require_user(),
@@ -154,14 +178,15 @@ def create_post(
         images=prepared.get(),
         settings=request.app.state.settings,
         age_sign=age_sign,
+        sponsored=marking,
     )
-    return PostRead.of(content_service.card(session, item))
+    return PostRead.of(content_service.card(session, item, signs=age.counted_signs(principal.user)))
 
 
 @router.get("/posts/{post_id}", response_model=PostRead, responses=error_responses(404))
 def read_post(post_id: uuid.UUID, session: DbSession, principal: Public) -> PostRead:
     post = content_service.get_post(session, principal.user, post_id)
-    return PostRead.of(content_service.card(session, post))
+    return PostRead.of(content_service.card(session, post, signs=age.counted_signs(principal.user)))
 
 
 @router.patch(
@@ -174,8 +199,12 @@ def edit_post(post_id: uuid.UUID, body: PostUpdate, session: DbSession, principa
     user = principal.require_user()
     content_service.get_post(session, user, post_id)
     sign = body.age_sign if "age_sign" in body.model_fields_set else age.KEEP
+    remark = "sponsored" in body.model_fields_set
+    marking = _marking(body.sponsored) if remark else None
+    if remark:  # first, so a newly marked text is not taken for an unmarked advertisement
+        content_service.mark_sponsored(session, user, post_id, marking, via="api")
     post = content_service.edit(session, user, post_id, body.body, age_sign=sign)
-    return PostRead.of(content_service.card(session, post))
+    return PostRead.of(content_service.card(session, post, signs=age.counted_signs(principal.user)))
 
 
 @router.delete(
@@ -198,8 +227,11 @@ def delete_post(post_id: uuid.UUID, session: DbSession, principal: Participant) 
 def create_comment(
     post_id: uuid.UUID, body: CommentCreate, session: DbSession, principal: Participant
 ) -> CommentRead:
-    comment = content_service.create_comment(session, principal.require_user(), post_id, body.body)
-    return CommentRead.of(content_service.card(session, comment))
+    marking = _marking(body.sponsored)
+    comment = content_service.create_comment(
+        session, principal.require_user(), post_id, body.body, sponsored=marking
+    )
+    return CommentRead.of(content_service.card(session, comment, signs=age.counted_signs(principal.user)))
 
 
 @router.get("/posts/{post_id}/comments", response_model=CommentPage, responses=error_responses(404, 422))
@@ -230,8 +262,13 @@ def edit_comment(
     comment_id: uuid.UUID, body: CommentUpdate, session: DbSession, principal: Participant
 ) -> CommentRead:
     _own_comment(session, principal, comment_id)
-    comment = content_service.edit(session, principal.require_user(), comment_id, body.body)
-    return CommentRead.of(content_service.card(session, comment))
+    user = principal.require_user()
+    remark = "sponsored" in body.model_fields_set
+    marking = _marking(body.sponsored) if remark else None
+    if remark:  # first, so a newly marked text is not taken for an unmarked advertisement
+        content_service.mark_sponsored(session, user, comment_id, marking, via="api")
+    comment = content_service.edit(session, user, comment_id, body.body)
+    return CommentRead.of(content_service.card(session, comment, signs=age.counted_signs(principal.user)))
 
 
 @router.delete(

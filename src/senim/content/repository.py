@@ -72,18 +72,20 @@ class ContentRepository:
             return {}
         return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
 
-    def comment_counts(self, session: Session, post_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    def comment_counts(
+        self, session: Session, post_ids: Sequence[uuid.UUID], signs: Sequence[str] | None = None
+    ) -> dict[uuid.UUID, int]:
+        """Visible comments per post; with ``signs``, only those a reader who may see these signs sees."""
         if not post_ids:
             return {}
-        rows = session.execute(
-            select(ContentItem.parent_id, func.count())
-            .where(
-                ContentItem.parent_id.in_(post_ids),
-                ContentItem.kind == ItemKind.comment,
-                ContentItem.status == ItemStatus.visible,
-            )
-            .group_by(ContentItem.parent_id)
-        ).all()
+        stmt = select(ContentItem.parent_id, func.count()).where(
+            ContentItem.parent_id.in_(post_ids),
+            ContentItem.kind == ItemKind.comment,
+            ContentItem.status == ItemStatus.visible,
+        )
+        if signs is not None:
+            stmt = stmt.where(or_(ContentItem.age_sign.is_(None), ContentItem.age_sign.in_(signs)))
+        rows = session.execute(stmt.group_by(ContentItem.parent_id)).all()
         return {parent: int(n) for parent, n in rows if parent is not None}
 
     def comments(

@@ -8,9 +8,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from senim.ads import sponsored_policy
+from senim.ads.sponsored import marking_of
 from senim.content import policy
 from senim.content.service import Card, media_url
-from senim.models import ItemStatus
+from senim.models import ContentItem, ItemStatus
 
 
 class ErrorDetail(BaseModel):
@@ -69,6 +71,45 @@ AGE_SIGN_HELP = (
 )
 
 
+SPONSORED_LABEL_HELP = (
+    "One of the wordings the law allows (LAW-66), in Kazakh: "
+    + ", ".join(f"«{label}»" for label in sponsored_policy.KAZAKH_LABELS)
+    + "; or in Russian: "
+    + ", ".join(f"«{label}»" for label in sponsored_policy.RUSSIAN_LABELS)
+    + ". Case, spacing and ё/е do not matter; it is stored and shown as listed. Anything else: 422."
+)
+
+
+class SponsoredMark(BaseModel):
+    """The advertising marking of paid content (LAW-62, LAW-65, LAW-66)."""
+
+    label: str = Field(max_length=200, description=SPONSORED_LABEL_HELP)
+    sponsor_name: str = Field(
+        max_length=1000,
+        description=f"The sponsor (required), up to {sponsored_policy.MAX_SPONSOR_NAME} chars",
+    )
+    sponsor_bin: str | None = Field(
+        default=None, max_length=100, description="The sponsor's BIN: 12 digits with a valid check digit"
+    )
+
+
+class SponsoredRead(BaseModel):
+    label: str = Field(description="The marking wording, shown above the item")
+    sponsor_name: str
+    sponsor_bin: str | None
+
+    @classmethod
+    def of(cls, item: ContentItem) -> SponsoredRead | None:
+        marking = marking_of(item)
+        if marking is None:
+            return None
+        return cls(label=marking.label, sponsor_name=marking.sponsor_name, sponsor_bin=marking.sponsor_bin)
+
+
+SPONSORED_CREATE_HELP = "Mark paid content as advertising and name the sponsor; null or omitted: not marked"
+SPONSORED_UPDATE_HELP = "The new advertising marking; null removes it; omitted keeps it"
+
+
 class PostCreate(BaseModel):
     body: str = Field(
         default="",
@@ -79,6 +120,7 @@ class PostCreate(BaseModel):
         default=None, description="Post into this community (members only)"
     )
     age_sign: AgeSign | None = Field(default=None, description=AGE_SIGN_HELP)
+    sponsored: SponsoredMark | None = Field(default=None, description=SPONSORED_CREATE_HELP)
 
 
 class PostUpdate(BaseModel):
@@ -88,6 +130,7 @@ class PostUpdate(BaseModel):
         description="The new age sign; null removes it; omitted keeps it. It cannot go below a sign a "
         "moderation decision in force set.",
     )
+    sponsored: SponsoredMark | None = Field(default=None, description=SPONSORED_UPDATE_HELP)
 
 
 class CommentCreate(BaseModel):
@@ -95,10 +138,12 @@ class CommentCreate(BaseModel):
         max_length=policy.MAX_COMMENT_CHARS + 1000,
         description=f"1 to {policy.MAX_COMMENT_CHARS} characters after trimming",
     )
+    sponsored: SponsoredMark | None = Field(default=None, description=SPONSORED_CREATE_HELP)
 
 
 class CommentUpdate(BaseModel):
     body: str = Field(max_length=policy.MAX_COMMENT_CHARS + 1000)
+    sponsored: SponsoredMark | None = Field(default=None, description=SPONSORED_UPDATE_HELP)
 
 
 class PostRead(BaseModel):
@@ -109,6 +154,7 @@ class PostRead(BaseModel):
     body: str
     status: ItemStatus = Field(description="`hidden` is shown only to the author and staff")
     age_sign: str | None = Field(description="6-, 6+, 12+, 14+, 16+ or 18+ (LAW-83); null: none")
+    sponsored: SponsoredRead | None = Field(description="The advertising marking; null: not marked")
     created_at: datetime
     updated_at: datetime
     media: list[MediaRead]
@@ -130,6 +176,7 @@ class PostRead(BaseModel):
             body=item.body,
             status=ItemStatus(item.status),
             age_sign=item.age_sign,
+            sponsored=SponsoredRead.of(item),
             created_at=item.created_at,
             updated_at=item.updated_at,
             media=[
@@ -155,6 +202,7 @@ class CommentRead(BaseModel):
     author: AuthorRead
     body: str
     status: ItemStatus
+    sponsored: SponsoredRead | None = Field(description="The advertising marking; null: not marked")
     created_at: datetime
     updated_at: datetime
 
@@ -170,6 +218,7 @@ class CommentRead(BaseModel):
             ),
             body=item.body,
             status=ItemStatus(item.status),
+            sponsored=SponsoredRead.of(item),
             created_at=item.created_at,
             updated_at=item.updated_at,
         )

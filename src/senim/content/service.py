@@ -6,6 +6,9 @@ detection (``detection.scan``) in the same transaction, and every change is in t
 Authors give their posts an age sign (LAW-83, LAW-84) and a reader never sees an item whose sign is above
 their age, nor the comments under it (``senim.content.age``): such an item answers like a missing one.
 
+Authors mark paid posts and comments as advertising with their sponsor (LAW-62, LAW-66); an unmarked item
+that looks like an advertisement gets its author a prompt to mark it (LAW-68): ``senim.ads.sponsored``.
+
 Items and accounts pushed by integrating platforms are not served here, to anyone: they belong to their
 platform, which reads them through the platform API (``senim.platform``).
 """
@@ -22,6 +25,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from senim import audit, jobs
+from senim.ads.sponsored import marking_of, sponsored_service
+from senim.ads.sponsored_policy import Marking
 from senim.audit import Actor
 from senim.community.service import community_service
 from senim.config import Settings, get_settings
@@ -105,8 +110,12 @@ class ContentService:
         images: Sequence[bytes | media_files.PreparedImage] = (),
         settings: Settings | None = None,
         age_sign: str | None = None,
+        sponsored: Marking | None = None,
     ) -> ContentItem:
         """Publish a post at once (no pre-moderation). Every check runs before anything is written.
+
+        ``sponsored`` is the author's advertising marking (``sponsored_service.parse``, LAW-62, LAW-66);
+        an unmarked post that looks like an advertisement gets its author a prompt to mark it (LAW-68).
 
         Images arrive as uploaded bytes or already prepared (``media.PreparedImage``; the routes prepare
         them before their first database statement, see ``media.PreparedUploads``). Bytes are decoded
@@ -134,7 +143,9 @@ class ContentService:
             body=text,
             status=ItemStatus.visible,
             age_sign=sign,
+            own_age_sign=sign,
         )
+        sponsored_service.apply(item, sponsored)
         session.add(item)
         session.flush()
         stored = self._store_media(session, settings, author, item, prepared)
@@ -153,7 +164,16 @@ class ContentService:
                 "media": [{"id": m.id, "sha256": m.sha256, "type": m.content_type} for m in stored],
             },
         )
+        self._after_written(session, author, item, marked=sponsored is not None)
         return item
+
+    def _after_written(self, session: Session, author: User, item: ContentItem, *, marked: bool) -> None:
+        """A new item's advertising marking in the audit trail, or the prompt to mark it if it looks like an
+        advertisement (``senim.ads.sponsored``)."""
+        if marked:
+            sponsored_service.record_marking(session, Actor.of(author), item, None, via="create")
+        else:
+            sponsored_service.check_written(session, author, item)
 
     def _check_may_post_in(self, session: Session, author: User, community_id: uuid.UUID) -> Community:
         community = community_service.get(session, community_id)
@@ -197,7 +217,15 @@ class ContentService:
             session.flush()
         return rows
 
-    def create_comment(self, session: Session, author: User, post_id: uuid.UUID, body: str) -> ContentItem:
+    def create_comment(
+        self,
+        session: Session,
+        author: User,
+        post_id: uuid.UUID,
+        body: str,
+        *,
+        sponsored: Marking | None = None,
+    ) -> ContentItem:
         text = policy.normalise_body(body)
         problem = policy.body_problem(ItemKind.comment, text)
         if problem:
@@ -214,6 +242,7 @@ class ContentService:
             body=text,
             status=ItemStatus.visible,
         )
+        sponsored_service.apply(item, sponsored)
         session.add(item)
         session.flush()
         jobs.enqueue(session, DETECTION_SCAN_JOB, {"item_id": str(item.id)})
@@ -225,6 +254,7 @@ class ContentService:
             target=item,
             data={"post_id": post.id, "length": len(text), "sha256": _digest(text)},
         )
+        self._after_written(session, author, item, marked=sponsored is not None)
         return item
 
     # --- change by the author -----------------------------------------------------------------
@@ -271,7 +301,7 @@ class ContentService:
             return item
         before = item.body
         item.body = text
-        item.age_sign = new_sign
+        item.age_sign = item.own_age_sign = new_sign
         item.updated_at = utcnow()
         session.flush()
         if text != before:
@@ -287,12 +317,38 @@ class ContentService:
         if new_sign != item_sign:
             data |= {"age_sign_before": item_sign, "age_sign": new_sign}
         audit.record(session, actor=Actor.of(actor_user), tag="item:edit", target=item, data=data)
+        if text != before:
+            sponsored_service.check_written(session, actor_user, item)
         return item
 
-    def delete_own(self, session: Session, user: User, item_id: uuid.UUID) -> ContentItem:
-        """The author deletes their item: it is gone for every reader, its images are no longer served."""
+    def mark_sponsored(
+        self, session: Session, user: User, item_id: uuid.UUID, marking: Marking | None, *, via: str
+    ) -> ContentItem:
+        """The author sets, changes or removes (None) the advertising marking of their post or comment
+        (LAW-62, LAW-65, LAW-66), audited as ``content:mark_sponsored``; nothing changes when nothing
+        differs. Refused while a legal hold keeps the item as evidence."""
         item = self._own_item(session, user, item_id)
         self._refuse_if_held(session, item)
+        before = marking_of(item)
+        if before == marking:
+            return item
+        sponsored_service.apply(item, marking)
+        item.updated_at = utcnow()
+        session.flush()
+        sponsored_service.record_marking(session, Actor.of(user), item, before, via=via)
+        return item
+
+    def delete_own(
+        self, session: Session, user: User, item_id: uuid.UUID, *, closing_account: bool = False
+    ) -> ContentItem:
+        """The author deletes their item: it is gone for every reader, its images are no longer served.
+        Refused while a legal hold keeps the item as evidence, except when the author deletes their whole
+        account: then the item is gone for readers too, and its row and text stay, kept by the hold (the
+        retention purge never erases a held item)."""
+        item = self._own_item(session, user, item_id)
+        held = self.is_held(session, item.id)
+        if not closing_account:
+            self._refuse_if_held(session, item)
         previous = item.status
         item.status = ItemStatus.deleted
         item.deleted_at = utcnow()
@@ -302,7 +358,7 @@ class ContentService:
             actor=Actor.of(user),
             tag="item:delete",
             target=item,
-            data={"kind": item.kind, "status_before": previous},
+            data={"kind": item.kind, "status_before": previous, "kept_under_hold": held},
         )
         return item
 
@@ -414,21 +470,26 @@ class ContentService:
         )
         return self.page(session, rows, size)
 
-    def page(self, session: Session, rows: Sequence[ContentItem], size: int) -> Page:
+    def page(
+        self, session: Session, rows: Sequence[ContentItem], size: int, *, signs: Sequence[str] | None = None
+    ) -> Page:
         """Cards for the first ``size`` of ``rows`` (fetched with one extra to know if more follow)."""
         shown = list(rows[:size])
         next_cursor = (
             page_cursor.encode(shown[-1].created_at, shown[-1].id) if len(rows) > size and shown else None
         )
-        return Page(items=self.cards(session, shown), next_cursor=next_cursor)
+        return Page(items=self.cards(session, shown, signs=signs), next_cursor=next_cursor)
 
-    def cards(self, session: Session, items: Sequence[ContentItem]) -> list[Card]:
-        """Authors, communities, images and comment counts for ``items``, in a fixed number of queries."""
+    def cards(
+        self, session: Session, items: Sequence[ContentItem], *, signs: Sequence[str] | None = None
+    ) -> list[Card]:
+        """Authors, communities, images and comment counts for ``items``, in a fixed number of queries. The
+        counts leave out comments above the reader's age when ``signs`` (``age.counted_signs``) is given."""
         ids = [i.id for i in items]
         authors = repo.users(session, (i.author_id for i in items))
         communities = community_service.by_ids(session, (i.community_id for i in items))
         media = repo.media_for_items(session, ids)
-        counts = repo.comment_counts(session, [i.id for i in items if i.kind == ItemKind.post])
+        counts = repo.comment_counts(session, [i.id for i in items if i.kind == ItemKind.post], signs)
         return [
             Card(
                 item=i,
@@ -440,8 +501,8 @@ class ContentService:
             for i in items
         ]
 
-    def card(self, session: Session, item: ContentItem) -> Card:
-        return self.cards(session, [item])[0]
+    def card(self, session: Session, item: ContentItem, *, signs: Sequence[str] | None = None) -> Card:
+        return self.cards(session, [item], signs=signs)[0]
 
     def items_by_ids(self, session: Session, item_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ContentItem]:
         """Items by id, whatever their status: check ``may_view`` before showing one."""

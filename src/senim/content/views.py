@@ -8,6 +8,8 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
+from senim.ads.sponsored import sponsored_service
+from senim.ads.sponsored_policy import Marking
 from senim.content import age, policy
 from senim.content.errors import ContentInvalid, NotAuthor
 from senim.content.media import FormImages, UploadForm
@@ -26,6 +28,18 @@ PUBLISHED = flash_message("content_published", N_("Your post is published."))
 COMMENTED = flash_message("content_commented", N_("Your comment is published."))
 EDITED = flash_message("content_edited", N_("Your changes are saved."))
 DELETED = flash_message("content_deleted", N_("Deleted. It is no longer shown to anyone."))
+
+SPONSORED_FIELDS = ("sponsored_label", "sponsor_name", "sponsor_bin")
+
+
+def _sponsored_values(data: dict[str, str]) -> dict[str, str]:
+    return {name: data.get(name, "") for name in SPONSORED_FIELDS}
+
+
+def _marking(values: dict[str, str]) -> Marking | None:
+    """The advertising marking a form sent, checked (a form error before anything is written)."""
+    return sponsored_service.parse(values["sponsored_label"], values["sponsor_name"], values["sponsor_bin"])
+
 
 # Browsers may cache an image of a public post briefly; removal reaches readers within this time.
 PUBLIC_CACHE = "public, max-age=300"
@@ -68,12 +82,13 @@ def publish(
         "body": data.get("body", ""),
         "community_id": data.get("community_id", ""),
         "age_sign": data.get("age_sign", ""),
-    }
+    } | _sponsored_values(data)
     try:
         try:
             community_id = uuid.UUID(values["community_id"]) if values["community_id"] else None
         except ValueError as exc:
             raise Invalid("Choose one of your communities.") from exc
+        marking = _marking(values)
         images = prepared.get()
         with session.begin_nested():
             item = content_service.create_post(
@@ -84,6 +99,7 @@ def publish(
                 images=images,
                 settings=settings,
                 age_sign=values["age_sign"],
+                sponsored=marking,
             )
     except AppError as exc:
         return _compose_page(
@@ -100,6 +116,7 @@ def _post_page(
     *,
     problems: list[str] | None = None,
     comment_body: str = "",
+    comment_values: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
     viewer = principal.user
@@ -108,11 +125,14 @@ def _post_page(
         session, viewer, post.id, cursor=request.query_params.get("after") or None
     )
     context = composer_context(session, principal) | {
-        "card": content_service.card(session, post),
+        "card": content_service.card(session, post, signs=age.counted_signs(viewer)),
         "comments": comments.items,
         "comments_next": comments.next_cursor,
         "problems": problems or [],
         "comment_body": comment_body,
+        "comment_values": comment_values or {},
+        # The author of an unmarked post that looks like an advertisement is asked to mark it (LAW-68).
+        "ad_prompt": sponsored_service.prompt_for(viewer, post),
     }
     return render(request, "content/post.html", context, status_code=status)
 
@@ -126,10 +146,15 @@ def post_page(post_id: uuid.UUID, request: Request, session: DbSession, principa
 def comment(
     post_id: uuid.UUID, request: Request, form: Form, session: DbSession, principal: Participant
 ) -> Response:
-    body = fields(form).get("body", "")
+    data = fields(form)
+    body = data.get("body", "")
+    values = _sponsored_values(data)
     try:
+        marking = _marking(values)
         with session.begin_nested():
-            content_service.create_comment(session, principal.require_user(), post_id, body)
+            content_service.create_comment(
+                session, principal.require_user(), post_id, body, sponsored=marking
+            )
     except Invalid as exc:
         return _post_page(
             request,
@@ -138,12 +163,13 @@ def comment(
             post_id,
             problems=form_problems(exc),
             comment_body=body,
+            comment_values=values,
             status=exc.status_code,
         )
     return redirect(f"/p/{post_id}#comments", COMMENTED)
 
 
-def _own_item_for_form(session: DbSession, principal: Principal, item_id: uuid.UUID) -> ContentItem:
+def own_item_for_form(session: DbSession, principal: Principal, item_id: uuid.UUID) -> ContentItem:
     """The item, if it is this user's: the same checks as the change itself, before showing the form."""
     user = principal.require_user()
     item = content_service.get_visible(session, user, item_id)
@@ -152,7 +178,7 @@ def _own_item_for_form(session: DbSession, principal: Principal, item_id: uuid.U
     return item
 
 
-def _item_path(item: ContentItem) -> str:
+def item_path(item: ContentItem) -> str:
     return f"/p/{item.parent_id}#c-{item.id}" if item.kind == ItemKind.comment else f"/p/{item.id}"
 
 
@@ -174,7 +200,7 @@ def _edit_page(
             "age_sign": (item.age_sign or "") if age_sign is None else age_sign,
             "age_signs": age.SIGN_LABELS,
             "problems": problems or [],
-            "back": _item_path(item),
+            "back": item_path(item),
             "limit": policy.body_limit(ItemKind(item.kind)),
         },
         status_code=status,
@@ -183,14 +209,14 @@ def _edit_page(
 
 @router.get("/p/{item_id}/edit")
 def edit_page(item_id: uuid.UUID, request: Request, session: DbSession, principal: Participant) -> Response:
-    return _edit_page(request, _own_item_for_form(session, principal, item_id))
+    return _edit_page(request, own_item_for_form(session, principal, item_id))
 
 
 @router.post("/p/{item_id}/edit")
 def edit(
     item_id: uuid.UUID, request: Request, form: Form, session: DbSession, principal: Participant
 ) -> Response:
-    item = _own_item_for_form(session, principal, item_id)
+    item = own_item_for_form(session, principal, item_id)
     data = fields(form)
     body = data.get("body", "")
     # A post's form always sends its sign ("" for none); a comment's has none, and keeps what it has.
@@ -207,13 +233,13 @@ def edit(
             problems=form_problems(exc),
             status=exc.status_code,
         )
-    return redirect(_item_path(item), EDITED)
+    return redirect(item_path(item), EDITED)
 
 
 @router.get("/p/{item_id}/delete")
 def delete_page(item_id: uuid.UUID, request: Request, session: DbSession, principal: Participant) -> Response:
-    item = _own_item_for_form(session, principal, item_id)
-    return render(request, "content/delete.html", {"item": item, "back": _item_path(item)})
+    item = own_item_for_form(session, principal, item_id)
+    return render(request, "content/delete.html", {"item": item, "back": item_path(item)})
 
 
 @router.post("/p/{item_id}/delete")

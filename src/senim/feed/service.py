@@ -71,7 +71,7 @@ class FeedService:
             before=page_cursor.decode_optional(cursor),
             limit=size + 1,
         )
-        return content_service.page(session, rows, size)
+        return content_service.page(session, rows, size, signs=age.counted_signs(viewer))
 
     def home(
         self, session: Session, viewer: User | None, *, cursor: str | None = None, limit: int = 20

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from senim.ads.service import ads_service
 from senim.feed import policy
 from senim.feed.errors import HideTargetInvalid
 from senim.feed.service import feed_service
 from senim.models import HiddenKind
 from senim.web.auth import DbSession
 from senim.web.forms import Form, fields, flash_message, redirect, safe_next
-from senim.web.i18n import N_
+from senim.web.i18n import N_, locale_var
 from senim.web.pages import Participant, Public, composer_context, cursor_param
 from senim.web.templating import render
 
@@ -35,10 +36,13 @@ SHOWN = flash_message("feed_shown", N_("It is shown in your feeds again."))
 @router.get("/")
 def home(request: Request, session: DbSession, principal: Public) -> Response:
     page = feed_service.home(session, principal.user, cursor=cursor_param(request))
+    every = request.app.state.settings.ads_every_n_items
     context = composer_context(session, principal) | {
         "items": page.items,
         "next_cursor": page.next_cursor,
         "values": {},
+        # Labelled ads between the posts (issue 10, senim.ads; LAW-56, 58, 59, 61).
+        "ad_slots": ads_service.ad_slots(session, principal.user, locale_var.get(), len(page.items), every),
     }
     return render(request, "feed/home.html", context)
 

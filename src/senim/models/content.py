@@ -45,11 +45,19 @@ class ContentItem(IdMixin, CreatedMixin, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None]
     age_sign: Mapped[str | None] = mapped_column(String(4))  # 6-, 6+, 12+, 14+, 16+, 18+ (LAW-83)
+    # The sign its author or platform gave; ``age_sign`` is never below the signs decisions in force put,
+    # and falls back to this one when they are reversed.
+    own_age_sign: Mapped[str | None] = mapped_column(String(4))
     label: Mapped[str | None] = mapped_column(String(32))  # moderation.policy.LABELS key
     demoted: Mapped[bool] = mapped_column(default=False)  # left out of the all-posts feed
     # Identified when written (translation.langid): ISO 639-1 or "und", with its confidence 0..1.
     language: Mapped[str | None] = mapped_column(String(8))
     language_confidence: Mapped[float | None]
+    # Advertising marking by the author (LAW-62, LAW-65, LAW-66; senim.ads.sponsored_policy): one of the
+    # allowed Kazakh or Russian wordings, the sponsor's name and, optionally, its BIN. None: not marked.
+    sponsored_label: Mapped[str | None] = mapped_column(String(64))
+    sponsor_name: Mapped[str | None] = mapped_column(String(200))
+    sponsor_bin: Mapped[str | None] = mapped_column(String(12))
 
 
 class Media(IdMixin, CreatedMixin, Base):

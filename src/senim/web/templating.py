@@ -37,9 +37,13 @@ def build_environment() -> Environment:
     )
     env.filters["markdown"] = markdown
     env.globals.update(LANGUAGES=i18n.LANGUAGES, LANGUAGE_NAMES=i18n.LANGUAGE_NAMES)
-    from senim.moderation.policy import LABELS  # the labels a decision puts on content, shown on cards
+    # The labels a decision puts on content, shown on cards; the advertising markings authors choose from.
+    from senim.ads.sponsored_policy import LABEL_GROUPS, label_language
+    from senim.moderation.policy import LABELS
 
-    env.globals.update(LABELS=LABELS)
+    env.globals.update(
+        LABELS=LABELS, SPONSORED_LABEL_GROUPS=LABEL_GROUPS, SPONSORED_LABEL_LANGUAGE=label_language
+    )
     return env
 
 
