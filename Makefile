@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.synced
 
-.PHONY: run test test-sqlite test-postgres lint fmt bench bench-translation migration demo clean venv
+.PHONY: run test test-sqlite test-postgres lint fmt bench bench-reports bench-translation migration demo clean venv
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/detection.py
 	$(BIN)/python bench/escalation_latency.py
+
+## make bench-reports: the annual transparency report on 1,000,000 decisions and 2,000,000 complaints, on
+## SQLite and on the PostgreSQL of SENIM_BENCH_DATABASE_URL, against its largest single query (takes minutes)
+bench-reports: $(STAMP)
+	$(BIN)/python bench/reports.py --database-url "$${SENIM_BENCH_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
 
 ## make bench-translation: Senim's translation engine against transformers generate, on a random-weight
 ## model of NLLB-200-distilled-600M's size; needs the tools venv (.venv-ml, see tools/requirements-ml.txt)

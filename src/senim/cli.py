@@ -1,5 +1,5 @@
 """The ``senim`` command: serve, worker, migrate, demo, create-user, audit verify, keys …, detection …,
-translation …."""
+translation …, transparency …."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from senim.db import Database
 from senim.detection.cli import app as detection_app
 from senim.models import Role
 from senim.translation.cli import app as translation_app
+from senim.transparency.cli import app as transparency_app
 
 app = typer.Typer(help="Senim — online platform and compliance engine.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
@@ -24,6 +25,7 @@ keys_app = typer.Typer(help="The keys of the personal data encrypted at rest.", 
 app.add_typer(keys_app, name="keys")
 app.add_typer(detection_app, name="detection")
 app.add_typer(translation_app, name="translation")
+app.add_typer(transparency_app, name="transparency")
 console = Console()
 
 

@@ -6,7 +6,7 @@ API by the body."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,7 +18,7 @@ from senim.authority.service import order_service
 from senim.config import Settings
 from senim.db import Database
 from senim.kit.clock import ALMATY
-from senim.models import Decision, Job, MeasuresReport, Role
+from senim.models import Decision, Job, MeasuresReport, Role, StateOrder
 from tests.authority.test_orders import make_body, restriction
 from tests.fixtures.builders import make_user
 from tests.fixtures.content import make_post
@@ -95,3 +95,32 @@ def test_people_without_the_right_do_not_read_reports(client: TestClient, sessio
 
     sign_in(client, session, make_user(session, role=Role.moderator))
     assert client.get("/api/v1/reports/measures").status_code == 403
+
+
+@pytest.mark.law("LAW-20")
+def test_an_order_executed_after_its_month_counts_open_then_executed(
+    client: TestClient, session: Session
+) -> None:
+    body = make_body(session)
+    officer = make_user(session, role=Role.legal_officer)
+    post = make_post(session, make_user(session), "casino")
+    session.commit()
+    number = body.post(client, restriction(post.id)).json()["number"]  # type: ignore[attr-defined]
+    order = fresh(session).scalars(select(StateOrder)).one()
+    received = order.received_at.astimezone(ALMATY).date()
+    first, last = reports.period_containing(received, 1)
+    # The order was received in one month and executed in the next one.
+    order_service.review(session, officer, number, accept=True)
+    order_service.execute(session, officer, number)
+    session.flush()
+    order.executed_at = datetime.combine(last + timedelta(days=2), time(10), tzinfo=ALMATY).astimezone(UTC)
+    session.commit()
+
+    then = reports.build(session, first, last)
+    after = reports.build(
+        session, last + timedelta(days=1), reports.period_containing(last + timedelta(days=1), 1)[1]
+    )
+
+    assert (then["orders"]["received"], then["orders"]["open"], then["orders"]["executed"]) == (1, 1, [])  # type: ignore[index]
+    assert (after["orders"]["received"], after["orders"]["open"]) == (0, 0)  # type: ignore[index]
+    assert [e["kind"] for e in after["orders"]["executed"]] == ["restriction_order"]  # type: ignore[index]

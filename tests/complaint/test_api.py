@@ -22,6 +22,7 @@ from senim.complaint.service import ANSWERED_NOTICE, RECEIVED_NOTICE
 from senim.config import Settings
 from senim.content.service import content_service
 from senim.db import Database
+from senim.kit import deadlines
 from senim.kit.clock import ALMATY
 from senim.models import (
     Complaint,
@@ -512,6 +513,8 @@ def _due_of_a_complaint_filed_at(
     complaint = complaint_by_number(session, r.json()["number"])
     assert complaint.received_at == received
     assert complaint.due_at == due
+    # the law's own deadline, fixed at receipt for the transparency report (LAW-32)
+    assert complaint.legal_due_at == deadlines.RULES["complaint_answer"].due_at(received)
     case = session.get(ModerationCase, complaint.case_id)
     assert case is not None
     assert case.due_at == due

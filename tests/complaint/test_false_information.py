@@ -24,6 +24,7 @@ from senim.complaint.service import (
 )
 from senim.config import Settings
 from senim.db import Database
+from senim.kit import deadlines
 from senim.models import (
     Appeal,
     Complaint,
@@ -150,6 +151,8 @@ def test_a_person_without_an_account_asks_for_removal_after_confirming_their_add
     assert row.case_id is not None
     assert row.due_at is not None
     assert row.due_at - row.received_at <= timedelta(days=21)
+    # received when the address is confirmed: the law's deadline counts from then (LAW-32)
+    assert row.legal_due_at == deadlines.RULES["complaint_answer"].due_at(row.received_at)
     [record] = audit_of(session, "complaint:verify")
     assert record.target_id == str(row.id)
     [ack] = jobs_named(session, VISITOR_EMAIL_JOB)

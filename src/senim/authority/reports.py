@@ -11,7 +11,7 @@ import uuid
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from senim import audit
@@ -70,13 +70,33 @@ def build(session: Session, first: date, last: date) -> dict[str, object]:
         )
     ).all()
     by_category = Counter((row.category or "terms", row.action) for row in decisions)
+    # Every order that was received, executed or rejected in the period, or still open at its end: each
+    # figure counts what happened in the period by its own time, so consecutive reports add up.
     orders = list(
         session.scalars(
             select(StateOrder)
-            .where(StateOrder.received_at >= start, StateOrder.received_at < end)
+            .where(
+                StateOrder.received_at < end,
+                or_(
+                    StateOrder.received_at >= start,
+                    StateOrder.executed_at.is_(None) | (StateOrder.executed_at >= start),
+                ),
+            )
             .order_by(StateOrder.received_at)
         )
     )
+
+    def within(moment: datetime | None) -> bool:
+        return moment is not None and start <= moment < end
+
+    def rejected_by(order: StateOrder, moment: datetime) -> bool:
+        return (
+            order.status == OrderStatus.rejected
+            and order.reviewed_at is not None
+            and order.reviewed_at < moment
+        )
+
+    received = [o for o in orders if within(o.received_at)]
     escalations = session.scalar(
         select(func.count())
         .select_from(Escalation)
@@ -92,8 +112,8 @@ def build(session: Session, first: date, last: date) -> dict[str, object]:
             "by_source": dict(sorted(Counter(row.source for row in decisions).items())),
         },
         "orders": {
-            "received": len(orders),
-            "by_kind": dict(sorted(Counter(o.kind for o in orders).items())),
+            "received": len(received),
+            "by_kind": dict(sorted(Counter(o.kind for o in received).items())),
             "executed": [
                 {  # no number or body: every authorized-body principal reads this report
                     "kind": o.kind,
@@ -105,10 +125,14 @@ def build(session: Session, first: date, last: date) -> dict[str, object]:
                     "within_deadline": None if o.due_at <= o.received_at else o.executed_at <= o.due_at,
                 }
                 for o in orders
-                if o.status == OrderStatus.executed and o.executed_at is not None
+                if o.executed_at is not None and within(o.executed_at)
             ],
-            "rejected": sum(1 for o in orders if o.status == OrderStatus.rejected),
-            "open": sum(1 for o in orders if o.status in (OrderStatus.received, OrderStatus.accepted)),
+            "rejected": sum(1 for o in orders if within(o.reviewed_at) and rejected_by(o, end)),
+            "open": sum(
+                1
+                for o in orders
+                if (o.executed_at is None or o.executed_at >= end) and not rejected_by(o, end)
+            ),
         },
         "escalations_to_law_enforcement": int(escalations or 0),
     }

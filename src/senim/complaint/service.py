@@ -354,6 +354,7 @@ class ComplaintService:
             received_at=now,
         )
         complaint.due_at = complaint_due(rule, now)[0]
+        complaint.legal_due_at = LEGAL.due_at(now)
         session.add(complaint)
         session.flush()
         self._store_evidence(session, settings, complaint, evidence)
@@ -492,6 +493,7 @@ class ComplaintService:
         complaint.status, complaint.received_at = ComplaintStatus.received, now
         due, warn = complaint_due(rule, now)
         complaint.due_at = due
+        complaint.legal_due_at = LEGAL.due_at(now)  # a visitor's request is received once confirmed
         language = moderation_policy.guess_language(
             target.item.body if target.item else complaint.description
         )

@@ -8,8 +8,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.engine.interfaces import ExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from senim.kit import deadlines
 from senim.kit.clock import utcnow
 from senim.kit.encrypted import Encrypted, blind_index, normalise_email
 from senim.models.base import Base, CreatedMixin, IdMixin
@@ -36,6 +38,18 @@ class ComplaintRuleSet(IdMixin, CreatedMixin, Base):
     rules: Mapped[dict[str, Any]]
     note: Mapped[str] = mapped_column(String(500), default="")
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+def legal_answer_due(received_at: datetime) -> datetime:
+    """The statutory answer deadline of a complaint received at ``received_at`` (LAW-32): the end of the
+    Almaty day 20 calendar days after the day of receipt (``deadlines.RULES["complaint_answer"]``)."""
+    return deadlines.RULES["complaint_answer"].due_at(received_at)
+
+
+def _legal_due_default(context: ExecutionContext) -> datetime:
+    """An insert that gives no ``legal_due_at`` gets the one of its ``received_at`` (bulk loads, fixtures)."""
+    received = context.get_current_parameters().get("received_at")  # type: ignore[attr-defined]
+    return legal_answer_due(received if isinstance(received, datetime) else utcnow())
 
 
 class Complaint(IdMixin, Base):
@@ -67,8 +81,10 @@ class Complaint(IdMixin, Base):
     language: Mapped[str] = mapped_column(String(8))  # the answer's language
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("moderation_case.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    due_at: Mapped[datetime | None]
-    answered_at: Mapped[datetime | None]
+    due_at: Mapped[datetime | None]  # the answer is due by then: the category's time, never after the law's
+    # The law's own deadline (LAW-32), fixed at receipt: what the transparency report counts answers within.
+    legal_due_at: Mapped[datetime] = mapped_column(default=_legal_due_default)
+    answered_at: Mapped[datetime | None] = mapped_column(index=True)
     outcome: Mapped[ComplaintOutcome | None] = mapped_column(String(16))
     answer_decision_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("decision.id"))
     manifestly_unfounded: Mapped[bool] = mapped_column(default=False)

@@ -38,7 +38,10 @@ class Signal(IdMixin, CreatedMixin, Base):
     spans, the rule and version, and whether it ran in shadow (recorded, acted on nothing)."""
 
     __tablename__ = "signal"
-    __table_args__ = (Index("ix_signal_item_created", "item_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_signal_item_created", "item_id", "created_at"),
+        Index("ix_signal_created_at", "created_at"),  # the transparency report's period scans
+    )
 
     subject: Mapped[str] = mapped_column(String(16), default="item")  # item | account | community
     item_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("content_item.id"))

@@ -155,11 +155,11 @@ class Appeal(IdMixin, Base):
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[AppealStatus] = mapped_column(String(16), default=AppealStatus.received)
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("moderation_case.id"))
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     due_at: Mapped[datetime | None]
     outcome: Mapped[AppealOutcome | None] = mapped_column(String(16))
     decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
-    decided_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None] = mapped_column(index=True)
     new_decision_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("decision.id"))
 
 
