@@ -20,6 +20,7 @@ from senim.config import Mode, Settings, get_settings
 from senim.db import Database
 from senim.errors import AppError
 from senim.kit import encrypted
+from senim.privacy import transfers
 from senim.web import i18n
 from senim.web.middleware import SenimMiddleware
 from senim.web.templating import render
@@ -110,6 +111,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     encrypted.configure(settings.keyring)  # the app's settings decide the keys of encrypted data
+    transfers.recipients(settings)  # a malformed SENIM_DATA_RECIPIENTS stops the start, not a page later
     db = db or Database(settings.database_url)
     run_worker = settings.embedded_worker if worker is None else worker
 

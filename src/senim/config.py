@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     # Where personal data is stored (LAW-74: in Kazakhstan), shown in the console and stated in consents.
     data_location: str = "Kazakhstan"
     data_location_country: str = "KZ"
+    # Who else receives personal data (LAW-78, 79): "name|country|purpose|ground" entries separated by ";",
+    # ground one of processor, consent, treaty, law (privacy.transfers); and the states the operator holds
+    # to ensure the protection of personal data, two-letter codes separated by commas (PDL Art. 16).
+    data_recipients: str = ""
+    adequate_countries: str = ""
     # The youngest age at which a person may register (0: no minimum; a draft law proposes 16).
     min_registration_age: int = 0
     # Law enforcement's e-mail for escalations (LAW-19), beside the signed webhook; empty: webhook only.
@@ -85,6 +90,8 @@ class Settings(BaseSettings):
     login_window_seconds: int = 900
     max_request_bytes: int = 40 * 1024 * 1024
     session_days: int = 14
+    # Ads in the home feed (issue 10): one ad slot after every this many posts; 0 shows no ads.
+    ads_every_n_items: int = 5
     operator_name: str = "Senim demo operator"
     operator_bin: str = "000000000000"
     # Personal data (issue 8): the personal-data authority's e-mail for breach notices (LAW-76; empty: the

@@ -10,17 +10,21 @@ from sqlalchemy.orm import Session
 
 from senim.account.documents import REQUIRED_AT_REGISTRATION, current
 from senim.account.service import Registration, account_service
+from senim.ads.service import ads_service
 from senim.audit import Actor
 from senim.community.service import community_service
 from senim.complaint.service import Filing, complaint_service
+from senim.config import get_settings
 from senim.content.service import content_service
 from senim.detection import packs
 from senim.detection.rules import RuleStatus
 from senim.detection.service import detection_service
+from senim.kit.clock import today_in
 from senim.models import Role, User
 from senim.models.account import TOKEN_ONLY_ROLES
 from senim.moderation.policy import TargetKind
 from senim.moderation.service import moderation_service
+from senim.transparency.risks import risk_service
 
 DEMO_PASSWORD = "senim-demo-2026"  # noqa: S105 - published demo credentials, development only
 
@@ -102,6 +106,9 @@ COMMENTS = [
 ]
 
 
+DEMO_BIN = "050440012343"  # a made-up BIN with a valid check digit
+
+
 def _current_versions(language: str) -> dict[str, str]:
     return {kind.value: current(kind, language).version for kind in REQUIRED_AT_REGISTRATION}
 
@@ -175,4 +182,47 @@ def load_demo(session: Session, *, only_if_empty: bool = False) -> list[tuple[st
         complainant=users["olga"],
         language="ru",
     )
+    _demo_ad(session, users["olga"], users["adsreview"])
+    # One systemic risk in the register, so the transparency console is not empty.
+    risk_service.create(
+        session,
+        users["admin"],
+        {
+            "title": "Кибербуллинг детей в комментариях",
+            "description": "Дети получают оскорбительные комментарии под своими постами (demo).",
+            "category": "harm_to_minors",
+            "likelihood": "3",
+            "impact": "4",
+            "mitigations": "Жалобы о кибербуллинге ребёнка рассматриваются за 24 часа; правила обнаружения.",
+            "owner_id": str(users["admin"].id),
+            "status": "mitigating",
+            "identified_on": today_in().isoformat(),
+        },
+    )
     return [(u, r.value) for u, r, *_ in PEOPLE] + [(u, r.value) for u, r, _ in PRINCIPALS]
+
+
+def _demo_ad(session: Session, advertiser_user: User, reviewer: User) -> None:
+    """A verified advertiser with one approved, untargeted ad, so the feed shows how ads are labelled."""
+    advertiser = ads_service.register_advertiser(
+        session, advertiser_user, kind="legal_entity", legal_name="«Велошеберхана» ЖШС", number=DEMO_BIN
+    )
+    ads_service.verify_advertiser(session, reviewer, advertiser.id)
+    campaign = ads_service.create_campaign(
+        session,
+        advertiser_user,
+        name="Көктемгі қызмет көрсету",
+        budget="50000",
+        cpm="1500",
+        starts_on=today_in(),
+    )
+    creative = ads_service.submit_creative(
+        session,
+        get_settings(),
+        advertiser_user,
+        campaign.id,
+        headline="Велосипедке көктемгі қызмет көрсету",
+        body="Абай даңғылындағы шеберхана: тежегіштер, шынжыр, дөңгелектер.",
+        landing_url="https://example.kz/veloservice",
+    )
+    ads_service.approve_creative(session, reviewer, creative.id)

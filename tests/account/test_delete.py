@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from senim.account.service import DELETED_DISPLAY_NAME, account_service
+from senim.ads.service import ads_service
 from senim.audit import Actor
 from senim.content.service import content_service
 from senim.kit.secrets import digest
@@ -27,6 +28,7 @@ from senim.models import (
     User,
     UserSession,
 )
+from senim.models.ads import AdPreference
 from tests.fixtures.builders import PASSWORD, accepted_documents, csrf_from, login, make_user
 from tests.fixtures.content import make_community, make_post
 
@@ -57,6 +59,7 @@ def _person_with_things(session: Session) -> tuple[User, dict[str, Any]]:
     session.add(
         ApiToken(principal_id=user.id, name="script", token_digest=digest("tok"), prefix="snm_x", scopes=[])
     )
+    ads_service.set_preference(session, user, personalised=False)  # their advertising choices
     session.commit()
     return user, {
         "post": post,
@@ -93,13 +96,7 @@ def test_delete_my_account_through_the_pages(client: TestClient, session: Sessio
     assert gone.status == AccountStatus.deleted
     assert gone.username == user.username  # reserved
     assert gone.display_name == DELETED_DISPLAY_NAME
-    assert (gone.bio, gone.email, gone.password_hash, gone.date_of_birth, gone.adult_from) == (
-        "",
-        None,
-        None,
-        None,
-        None,
-    )
+    assert (gone.bio, gone.email, gone.password_hash, gone.date_of_birth) == ("", None, None, None)
     status = {
         name: session.get_one(ContentItem, things[name].id).status for name in ("post", "hidden", "comment")
     }
@@ -128,7 +125,9 @@ def test_delete_my_account_through_the_pages(client: TestClient, session: Sessio
 
     (record,) = _audit(session, "user:delete_account")
     assert record.actor_id == user.id and record.target_id == str(user.id)
+    assert session.get(AdPreference, user.id) is None  # erased with the account
     assert record.data == {
+        "ad_preferences_erased": True,
         "items_deleted": 3,
         "kept_under_hold": 0,
         "communities_left": 1,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -91,6 +92,7 @@ def _person(session: Session) -> User:
 
 
 @pytest.mark.law("LAW-23")
+@pytest.mark.law("LAW-79")
 def test_a_disclosure_is_prepared_by_one_approved_by_another_and_holds_only_the_fields_named(
     client: TestClient, session: Session, db: Database, settings: Settings
 ) -> None:
@@ -154,8 +156,10 @@ def test_a_disclosure_is_prepared_by_one_approved_by_another_and_holds_only_the_
         "disclosure:deliver",
         "disclosure:acknowledge",
     }
+    # The person whose data went to the state body is told at once, well within 10 working days (LAW-79).
     told = session.scalars(select(Notification).where(Notification.user_id == person.id)).all()
     assert any(number in json.dumps(n.params) for n in told)
+    assert all(n.created_at <= disclosure.decided_at + timedelta(minutes=1) for n in told)  # type: ignore[operator]
     assert officer.id != dpo.id
 
 

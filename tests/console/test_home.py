@@ -32,6 +32,9 @@ ALL_SECTIONS = {
     "/console/user-counts",
     "/console/legal-representative",
     "/console/privacy",
+    "/console/transparency/reports",
+    "/console/transparency/risks",
+    "/console/ads",
 }
 MODERATION = {"/console", "/console/jobs", "/console/cases"}
 EXPECTED = {
@@ -43,12 +46,31 @@ EXPECTED = {
         "/console/orders",
         "/console/user-counts",
         "/console/privacy",
+        "/console/transparency/reports",
+        "/console/transparency/risks",
+        "/console/ads",
     },
-    Role.legal_officer: {"/console", "/console/jobs", "/console/orders", "/console/user-counts"},
-    Role.data_protection_officer: {"/console", "/console/jobs", "/console/orders", "/console/privacy"},
+    Role.legal_officer: {
+        "/console",
+        "/console/jobs",
+        "/console/orders",
+        "/console/user-counts",
+        "/console/transparency/reports",
+        "/console/transparency/risks",
+    },
+    Role.data_protection_officer: {
+        "/console",
+        "/console/jobs",
+        "/console/orders",
+        "/console/privacy",
+        "/console/transparency/reports",
+        "/console/transparency/risks",
+    },
     Role.moderator: MODERATION,
     Role.senior_moderator: MODERATION,
-    Role.safety_officer: MODERATION | {"/console/escalations"},
+    Role.safety_officer: MODERATION
+    | {"/console/escalations", "/console/transparency/reports", "/console/transparency/risks"},
+    Role.ads_reviewer: {"/console", "/console/jobs", "/console/ads"},
 }
 
 

@@ -21,7 +21,7 @@ from senim.content.service import content_service
 from senim.db import Database
 from senim.feed import policy as feed_policy
 from senim.kit.clock import today_in
-from senim.models import AuditRecord, Community, ContentItem, Decision, Media, Role, User
+from senim.models import AuditRecord, Community, ContentItem, Decision, Media, Role, Statement, User
 from senim.moderation.policy import Action, DecisionDraft, GroundKind, Source, TargetKind
 from senim.moderation.service import Target, moderation_service
 from tests.fixtures.builders import csrf_from, make_user
@@ -140,9 +140,9 @@ def test_age_is_counted_from_the_date_of_birth_in_almaty() -> None:
     assert age_of(person, today=date(2026, 3, 9)) == 13
     assert age_of(person, today=date(2026, 3, 10)) == 14
     assert age_of(None) is None
-    assert age_of(User(date_of_birth=None, adult_from=None)) is None
-    # Without the date itself, the 18th birthday tells it (the date of birth may be stored apart).
-    assert age_of(User(date_of_birth=None, adult_from=date(2030, 3, 10)), today=date(2026, 3, 10)) == 14
+    assert age_of(User(date_of_birth=None)) is None
+    leap = User(date_of_birth=date(2008, 2, 29))  # turns 18 on 1 March in a year without 29 February
+    assert (age_of(leap, today=date(2026, 2, 28)), age_of(leap, today=date(2026, 3, 1))) == (17, 18)
 
 
 @pytest.mark.law("LAW-61")
@@ -151,7 +151,7 @@ def test_age_is_counted_from_the_date_of_birth_in_almaty() -> None:
     ("who", "allowed"),
     [
         (None, False),  # a visitor: age unknown
-        (User(date_of_birth=None, adult_from=None), False),  # an account without a date of birth
+        (User(date_of_birth=None), False),  # an account without a date of birth
         (User(date_of_birth=date(2010, 6, 1)), False),  # 16 on the day below
         (User(date_of_birth=date(2008, 6, 2)), False),  # 18 tomorrow
         (User(date_of_birth=date(2008, 6, 1)), True),  # 18 today
@@ -780,3 +780,83 @@ def test_cyberbullying_of_a_child_is_answered_within_24_hours_by_the_children_qu
         form = client.get(f"/complaints/new?subject=item&target={filed.item.id}")
         assert label in form.text
     assert category_label(rule, "kk") != category_label(rule, "en")
+
+
+@pytest.mark.law("LAW-85")
+def test_a_post_counts_only_the_comments_its_reader_may_see(client: TestClient, session: Session) -> None:
+    author = make_user(session, date_of_birth=born(30))
+    post = signed_post(session, author, "A post everyone may read", None)
+    content_service.create_comment(session, author, post.id, "A comment for everyone")
+    adult_only = content_service.create_comment(session, author, post.id, "A comment for adults")
+    adult_only.age_sign = "18+"  # as a decision citing information harmful to children leaves it
+    minor = make_user(session, date_of_birth=born(14))
+    adult = make_user(session, date_of_birth=born(40))
+    moderator = make_user(session, role=Role.moderator)
+    session.commit()
+
+    def counted() -> int:
+        return int(client.get(f"/api/v1/posts/{post.id}").json()["comment_count"])
+
+    assert counted() == 1  # a visitor: age unknown
+    for reader, expected in ((minor, 1), (adult, 2), (moderator, 2)):
+        login_as(client, reader)
+        assert counted() == expected, reader.role
+        assert len(client.get(f"/api/v1/posts/{post.id}/comments").json()["items"]) == expected
+        log_out(client)
+
+
+def _age_decision(
+    session: Session,
+    moderator: User,
+    post: ContentItem,
+    action: Action,
+    sign: str | None,
+    category: str | None,
+) -> Decision:
+    return moderation_service.record_decision(
+        session,
+        actor=Actor.of(moderator),
+        moderator=moderator,
+        target=Target(subject=TargetKind.item, item=post),
+        draft=DecisionDraft(
+            target=TargetKind.item,
+            action=action,
+            ground_kind=GroundKind.law if category else GroundKind.terms,
+            category=category,
+            terms_clause=None if category else "5.1 (graphic content)",
+            facts="The post is examined for its audience.",
+            age_sign=sign,
+        ),
+        source=Source.own_initiative,
+    )
+
+
+@pytest.mark.law("LAW-85")
+def test_a_later_lower_sign_never_undercuts_harmful_information_and_a_reversal_keeps_the_authors_sign(
+    session: Session,
+) -> None:
+    author, moderator = make_user(session), make_moderator(session)
+    post = signed_post(session, author, "Swearing, quoted", "16+")
+    harmful = _age_decision(session, moderator, post, Action.warn, None, "children.obscene_language")
+    assert post.age_sign == "18+"
+    lower = _age_decision(session, make_moderator(session), post, Action.age_restrict, "12+", None)
+    session.commit()
+    assert (lower.age_sign, post.age_sign) == ("12+", "18+")  # the harmful decision still in force
+
+    moderation_service.lift(session, Actor.system("test"), harmful, "the order is lifted")
+    session.commit()
+    assert post.age_sign == "16+"  # the author's own sign, above the 12+ still in force
+    moderation_service.lift(session, Actor.system("test"), lower, "the order is lifted")
+    session.commit()
+    assert (post.age_sign, post.own_age_sign) == ("16+", "16+")  # never unsigned: under-6s never see it
+
+
+@pytest.mark.law("LAW-85")
+def test_the_statement_names_the_18_plus_sign_a_decision_left_on_the_item(session: Session) -> None:
+    author, moderator = make_user(session, language="en"), make_moderator(session)
+    post = signed_post(session, author, "Swearing, quoted", None)
+    decision = _age_decision(session, moderator, post, Action.warn, None, "children.obscene_language")
+    session.commit()
+    [statement] = fresh(session).scalars(select(Statement).where(Statement.decision_id == decision.id))
+    assert decision.age_sign == "18+"
+    assert "Decision: Warning; age sign 18+." in statement.body

@@ -65,7 +65,9 @@ def test_the_author_can_neither_edit_nor_delete_a_held_post(client: TestClient, 
 
 
 @pytest.mark.law("LAW-19")
-def test_deleting_the_account_keeps_held_posts(client: TestClient, session: Session) -> None:
+def test_deleting_the_account_hides_held_posts_and_keeps_them_as_evidence(
+    client: TestClient, session: Session
+) -> None:
     author = make_user(session)
     held = make_post(session, author, "Held post")
     free = make_post(session, author, "Ordinary post")
@@ -77,10 +79,16 @@ def test_deleting_the_account_keeps_held_posts(client: TestClient, session: Sess
     )
     assert response.status_code in (200, 204), response.text
     session.expire_all()
-    assert session.get(ContentItem, held.id).status == ItemStatus.visible  # type: ignore[union-attr]
+    kept = session.get(ContentItem, held.id)
+    assert kept is not None and kept.status == ItemStatus.deleted  # gone for readers ...
+    assert kept.body == "Held post" and content_service.is_held(session, held.id)  # ... kept as evidence
     assert session.get(ContentItem, free.id).status == ItemStatus.deleted  # type: ignore[union-attr]
+    assert client.get(f"/p/{held.id}").status_code == 404
+    assert client.get(f"/api/v1/posts/{held.id}").status_code == 404
     record = session.scalars(select(AuditRecord).where(AuditRecord.tag == "user:delete_account")).one()
-    assert record.data["kept_under_hold"] == 1
+    assert (record.data["items_deleted"], record.data["kept_under_hold"]) == (1, 1)
+    item_records = session.scalars(select(AuditRecord).where(AuditRecord.tag == "item:delete")).all()
+    assert sorted(r.data["kept_under_hold"] for r in item_records) == [False, True]
 
 
 @pytest.mark.law("LAW-19")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from senim.account.service import account_service
 from senim.audit import Actor
-from senim.models import ContentItem, Job, Role, User
+from senim.models import Consent, ContentItem, Job, Role, User
 from tests.fixtures.builders import login, make_user
 from tests.fixtures.community import Platform, audit_count, audit_records, make_platform
 
@@ -298,3 +298,36 @@ def test_revoked_token_is_401(client: TestClient, session: Session, platform: Pl
     )
     assert client.get("/api/v1/platform/accounts/u-1", headers=platform.headers).status_code == 401
     assert _rows(session) == before
+
+
+@pytest.mark.law("LAW-73")
+def test_the_consent_a_platform_obtained_is_recorded_once_per_reference(
+    client: TestClient, session: Session, platform: Platform
+) -> None:
+    body = {**ACCOUNT, "consent_reference": "privacy-2026-03"}
+    assert client.put("/api/v1/platform/accounts/c-1", json=body, headers=platform.headers).status_code == 201
+    assert client.put("/api/v1/platform/accounts/c-1", json=body, headers=platform.headers).status_code == 200
+    session.expire_all()
+    [consent] = session.scalars(select(Consent)).all()
+    assert (consent.method, consent.policy_version) == ("integrating_platform", "privacy-2026-03")
+    assert consent.operator_bin and consent.data_list and consent.text_sha256  # the terms the law asks for
+    [given] = audit_records(session, "consent:give")
+    assert given.actor_id == platform.principal.id
+
+    newer = {"display_name": "Aigerim", "consent_reference": "privacy-2026-09"}
+    assert (
+        client.put("/api/v1/platform/accounts/c-1", json=newer, headers=platform.headers).status_code == 200
+    )
+    assert session.scalar(select(func.count()).select_from(Consent)) == 2
+
+
+@pytest.mark.law("LAW-73")
+@pytest.mark.parametrize("reference", ["", "x" * 33])
+def test_a_bad_consent_reference_is_422_and_writes_nothing(
+    client: TestClient, session: Session, platform: Platform, reference: str
+) -> None:
+    body = {**ACCOUNT, "consent_reference": reference}
+    r = client.put("/api/v1/platform/accounts/c-2", json=body, headers=platform.headers)
+    assert r.status_code == 422
+    assert session.scalar(select(func.count()).select_from(Consent)) == 0
+    assert session.scalar(select(func.count()).select_from(User).where(User.external_id == "c-2")) == 0

@@ -321,6 +321,11 @@ def test_the_sweep_warns_two_hours_before_and_escalates_after_once_each(
     assert breach_service.sweep(session, settings, due + timedelta(hours=8))["failed"] == 0
     session.commit()
     assert notices(session, dpo)[-1].kind == AUTHORITY_EMAIL_FAILED
+    # The dead job purged months later: the failed e-mail is not sent again out of the blue.
+    session.delete(fresh(session).get(Job, job.id))
+    session.commit()
+    assert breach_service.sweep(session, settings, due + timedelta(days=100))["queued"] == 0
+    assert "could not be delivered" in client.get(f"/console/privacy/breaches/{number}").text
     assert "could not be delivered" in client.get(f"/console/privacy/breaches/{number}").text
 
 

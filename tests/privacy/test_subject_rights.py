@@ -15,10 +15,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from senim.ads.service import ads_service
 from senim.kit import deadlines
 from senim.models import (
     AccessLogEntry,
     AccountStatus,
+    Appeal,
     AuditRecord,
     Consent,
     Notification,
@@ -29,7 +31,7 @@ from senim.models import (
 from senim.privacy.service import privacy_service
 from tests.fixtures.builders import PASSWORD, accepted_documents, csrf_from, make_user
 from tests.fixtures.content import login_as, make_post
-from tests.fixtures.moderation import fresh
+from tests.fixtures.moderation import fresh, make_moderator, own_initiative_decision
 
 
 def _register(client: TestClient, username: str = "aigerim") -> None:
@@ -69,7 +71,18 @@ def test_registration_records_a_consent_stating_what_the_law_asks(
 def test_a_person_sees_and_downloads_everything_held_about_them(client: TestClient, session: Session) -> None:
     _register(client)
     user = fresh(session).scalars(select(User).where(User.username == "aigerim")).one()
-    make_post(session, user, "Сәлем, әлем")
+    post = make_post(session, user, "Сәлем, әлем")
+    session.flush()
+    decision = own_initiative_decision(session, make_moderator(session), post)
+    session.add(
+        Appeal(
+            id=uuid.uuid4(),
+            decision_id=decision.id,
+            appellant_id=user.id,
+            appellant_role="affected",
+            reason="It was a quotation.",
+        )
+    )
     session.commit()
     exported = client.get("/account/privacy/export.json")
     assert exported.status_code == 200 and "attachment" in exported.headers["content-disposition"]
@@ -79,6 +92,14 @@ def test_a_person_sees_and_downloads_everything_held_about_them(client: TestClie
     )
     assert data["posts_and_comments"][0]["body"] == "Сәлем, әлем"
     assert data["consents"] and data["documents_accepted"] and data["sessions"]
+    assert [a["reason"] for a in data["appeals"]] == ["It was a quotation."]
+    assert [k["kind"] for k in data["strikes"]] == ["content"]  # the strike the removal gave
+    assert [d["id"] for d in data["decisions_about_you"]] == [str(decision.id)]
+    assert data["ad_preferences"] is None and data["advertiser"] is None
+    ads_service.set_preference(session, fresh(session).get_one(User, user.id), personalised=False)
+    session.commit()
+    exported = client.get("/account/privacy/export.json").json()
+    assert exported["ad_preferences"] == {"personalised": False, "region": "", "interests": []}
     assert client.get("/api/v1/me/data").json()["account"]["username"] == "aigerim"
     client.cookies.clear()
     assert client.get("/account/privacy/export.json").status_code == 401
@@ -119,6 +140,34 @@ def test_a_withdrawal_of_consent_is_due_in_15_working_days_and_granting_it_close
     assert fresh(session).get(User, person.id).status == AccountStatus.deleted  # type: ignore[union-attr]
     tags = {r.tag for r in session.scalars(select(AuditRecord))}
     assert {"subject_request:file", "subject_request:decide", "user:close_account"} <= tags
+
+
+@pytest.mark.law("LAW-75")
+def test_a_withdrawal_is_granted_when_the_person_deleted_the_account_meanwhile(
+    client: TestClient, session: Session
+) -> None:
+    person = make_user(session)
+    dpo = make_user(session, role=Role.data_protection_officer)
+    session.commit()
+    request = privacy_service.file_request(session, person, "withdraw_consent")
+    session.commit()
+    csrf = login_as(client, person)
+    deleted = client.request(
+        "DELETE", "/api/v1/me", json={"password": PASSWORD}, headers={"X-CSRF-Token": csrf}
+    )
+    assert deleted.status_code in (200, 204), deleted.text
+
+    csrf = login_as(client, dpo)
+    granted = client.post(
+        f"/console/privacy/requests/{request.number}/decide",
+        data={"csrf_token": csrf, "decision": "grant", "answer": "Consent withdrawn."},
+        follow_redirects=False,
+    )
+
+    assert granted.status_code == 303
+    assert fresh(session).get(SubjectRequest, request.id).status == "done"  # type: ignore[union-attr]
+    decided = session.scalars(select(AuditRecord).where(AuditRecord.tag == "subject_request:decide")).one()
+    assert decided.data["account_closed"] == "already"
 
 
 @pytest.mark.law("LAW-76")

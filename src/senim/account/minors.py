@@ -10,29 +10,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from senim.account.policy import MINOR_AGE
 from senim.kit.clock import age_on, today_in
-from senim.models.account import User
-
-
-def _birth_from_adult_from(adult_from: date) -> date:
-    """The date of birth implied by the 18th birthday (a 29 February birth gives 1 March: a day late)."""
-    try:
-        return adult_from.replace(year=adult_from.year - MINOR_AGE)
-    except ValueError:  # a 29 February that the year 18 years before does not have
-        return date(adult_from.year - MINOR_AGE, 3, 1)
+from senim.models.account import MINOR_AGE, User
 
 
 def age_of(user: User | None, today: date | None = None) -> int | None:
     """Full years of ``user`` today in Almaty; None for a visitor or an account without a date of birth."""
     if user is None:
         return None
-    birth = user.date_of_birth
-    if birth is None and user.adult_from is not None:
-        birth = _birth_from_adult_from(user.adult_from)
-    if birth is None:
+    if user.date_of_birth is None:
         return None
-    return age_on(birth, today or today_in())
+    return age_on(user.date_of_birth, today or today_in())
 
 
 def is_known_adult(user: User | None, today: date | None = None) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from enum import StrEnum
 
 from senim.models.account import STAFF_ROLES, Role
@@ -124,17 +123,8 @@ def has_perm(role: Role | None, perm: Perm) -> bool:
     return role is not None and perm in ROLE_PERMS[role]
 
 
-MINOR_AGE = 18
 USERNAME_RE = re.compile(r"^[a-z0-9_][a-z0-9_.-]{2,31}$")
 MIN_PASSWORD_LENGTH = 10
-
-
-def adult_from(birth: date) -> date:
-    """The 18th birthday (29 February births turn 18 on 1 March in non-leap years)."""
-    try:
-        return birth.replace(year=birth.year + MINOR_AGE)
-    except ValueError:
-        return date(birth.year + MINOR_AGE, 3, 1)
 
 
 def normalise_username(username: str) -> str:

@@ -142,7 +142,8 @@ class AccountService:
     def register(self, session: Session, form: Registration, settings: Settings | None = None) -> User:
         """Create a person's account once every check passes; below the minimum registration age
         (``settings.min_registration_age``, off at 0) it is refused (422) and nothing is written."""
-        min_age = (settings or self.settings).min_registration_age
+        settings = settings or self.settings
+        min_age = settings.min_registration_age
         username = policy.normalise_username(form.username)
         problems = self._registration_problems(form, username, min_age)
         if problems:
@@ -160,7 +161,6 @@ class AccountService:
             role=Role.user,
             language=form.language,
             date_of_birth=form.date_of_birth,
-            adult_from=policy.adult_from(form.date_of_birth),
         )
         _insert_user(session, user)
         accepted = self._record_acceptances(session, user, form.accepted, form.language)
@@ -169,7 +169,7 @@ class AccountService:
         privacy_service.record_consent(
             session,
             user,
-            settings=self.settings,
+            settings=settings,
             policy_version=form.accepted.get(DocumentKind.privacy_policy, ""),
             method="web_form",
         )
@@ -412,7 +412,7 @@ class AccountService:
         - it leaves the communities it joined; communities it owns stay open for their members;
         - status ``deleted``: it can no longer log in, and its profile page is gone;
         - the display name becomes "Deleted account"; the profile text, e-mail address, password hash,
-          date of birth and the ``adult_from`` day are erased. Nothing about the person's age is kept on
+          date of birth is erased. Nothing about the person's age is kept on
           the account: a closed account is shown nothing, so the minor flag has no use any more; the
           audit record says whether the account was a minor's when it was deleted;
         - the username stays reserved, so nobody else can register it and pass for this person;
@@ -454,11 +454,13 @@ class AccountService:
         user.email = None
         user.password_hash = None
         user.date_of_birth = None
-        user.adult_from = None
         user.phone = None
         user.country = None
         ended = self._end_access(session, user)
+        from senim.ads.service import ads_service  # advertising reads accounts: imported when used
+
         summary: dict[str, object] = {
+            "ad_preferences_erased": ads_service.forget_viewer(session, user),
             "items_deleted": items,
             "kept_under_hold": kept,
             "communities_left": left,
@@ -469,7 +471,8 @@ class AccountService:
         return summary
 
     def _delete_own_items(self, session: Session, user: User) -> tuple[int, int]:
-        """Delete every post and comment of ``user`` that still exists, through the content service."""
+        """Delete every post and comment of ``user`` that still exists, through the content service; those
+        under a legal hold are gone for readers too, their text kept as evidence. Returns (deleted, kept)."""
         ids = list(
             session.scalars(
                 select(ContentItem.id)
@@ -481,13 +484,11 @@ class AccountService:
                 .order_by(ContentItem.created_at, ContentItem.id)
             )
         )
-        deleted = 0
+        kept = 0
         for item_id in ids:
-            if content_service.is_held(session, item_id):
-                continue  # kept as evidence under a legal hold (``kept_under_hold`` in the summary)
-            content_service.delete_own(session, user, item_id)
-            deleted += 1
-        return deleted, len(ids) - deleted
+            item = content_service.delete_own(session, user, item_id, closing_account=True)
+            kept += content_service.is_held(session, item.id)  # its text stays as evidence under the hold
+        return len(ids) - kept, kept
 
     def _leave_communities(self, session: Session, user: User) -> int:
         """Leave every community ``user`` joined, except those they own (they stay for their members)."""
@@ -562,7 +563,6 @@ class AccountService:
             role=role,
             language=language,
             date_of_birth=date_of_birth,
-            adult_from=policy.adult_from(date_of_birth) if date_of_birth else None,
         )
         _insert_user(session, user)
         audit.record(session, actor=actor, tag="user:create", target=user, data={"role": role})

@@ -16,6 +16,8 @@ from senim.account.policy import MIN_PASSWORD_LENGTH, Perm
 from senim.account.service import MAX_BIO_CHARS, MAX_DISPLAY_NAME_CHARS, Registration, account_service
 from senim.errors import AppError
 from senim.models import User
+from senim.privacy.policy import consent_statement
+from senim.privacy.service import privacy_service
 from senim.web import i18n
 from senim.web.auth import SESSION_COOKIE, DbSession, Principal, requires
 from senim.web.forms import Form, fields, flash_message, redirect, safe_next
@@ -72,6 +74,7 @@ def _register_page(
             "values": values or {},
             "min_password": MIN_PASSWORD_LENGTH,
             "min_age": request.app.state.settings.min_registration_age,
+            "consent": consent_statement(privacy_service.consent_terms(request.app.state.settings)),
         },
         status_code=status,
     )

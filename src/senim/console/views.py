@@ -85,6 +85,9 @@ SECTIONS: list[tuple[Perm, str, str]] = [
     (Perm.user_counts_read, "/console/user-counts", N_("Users in Kazakhstan")),
     (Perm.representative_manage, "/console/legal-representative", N_("Legal representative")),
     (Perm.privacy_read, "/console/privacy", N_("Personal data")),
+    (Perm.transparency_read, "/console/transparency/reports", N_("Transparency reports")),
+    (Perm.transparency_read, "/console/transparency/risks", N_("Risk register")),
+    (Perm.ads_read, "/console/ads", N_("Ads review")),
     (Perm.jobs_read, "/console/jobs", N_("Background jobs")),
     (Perm.audit_read, "/console/audit", N_("Audit log")),
 ]

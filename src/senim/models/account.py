@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from senim.kit.clock import today_in, utcnow
+from senim.kit.clock import age_on, today_in, utcnow
 from senim.kit.encrypted import Encrypted, EncryptedDate
 from senim.models.base import Base, CreatedMixin, IdMixin
+
+MINOR_AGE = 18  # a person under 18 full years is a minor (re-exported by account.policy)
 
 
 class Role(StrEnum):
@@ -73,9 +75,6 @@ class User(IdMixin, CreatedMixin, Base):
     # asks for neither.
     country: Mapped[str | None] = mapped_column(String(3))
     phone: Mapped[str | None] = mapped_column(Encrypted("user_account.phone"))
-    # The day the account holder turns 18 (``is_minor`` compares it with today, in Python). Encrypted like
-    # the date of birth it gives away; no query filters on it.
-    adult_from: Mapped[date | None] = mapped_column(EncryptedDate("user_account.adult_from"))
     platform_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     external_id: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -86,7 +85,9 @@ class User(IdMixin, CreatedMixin, Base):
 
     @property
     def is_minor(self) -> bool:
-        return self.adult_from is not None and today_in() < self.adult_from
+        """Under 18 today in Almaty, by the date of birth (unknown: not counted as a minor here; the
+        protections treat an unknown age like a minor's, ``account.minors``)."""
+        return self.date_of_birth is not None and age_on(self.date_of_birth, today_in()) < MINOR_AGE
 
     @property
     def is_staff(self) -> bool:

@@ -34,7 +34,7 @@ class Consent(IdMixin, Base):
     cross_border: Mapped[bool] = mapped_column(default=False)
     published: Mapped[list[Any]]  # what is published in public sources (display name, bio, posts)
     method: Mapped[str] = mapped_column(String(32))  # web_form | platform
-    text_sha256: Mapped[str] = mapped_column(String(64))  # of the consent text shown
+    text_sha256: Mapped[str] = mapped_column(String(64))  # of the terms stated (privacy.policy.terms_sha256)
     given_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None]
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from senim.content.age import AGE_SIGNS  # LAW-83; re-exported for the moderation views
 from senim.translation import langid
 from senim.web.i18n import N_
 
@@ -89,8 +90,6 @@ ACTIONS_FOR: dict[TargetKind, frozenset[Action]] = {
 # Actions that restrict something: they need a ground, give a strike and can be appealed by the affected.
 RESTRICTIVE = frozenset(Action) - {Action.no_violation}
 
-AGE_SIGNS: tuple[str, ...] = ("6-", "6+", "12+", "14+", "16+", "18+")  # LAW-83
-AGE_SIGN_MIN_AGE: dict[str, int] = {"6-": 0, "6+": 6, "12+": 12, "14+": 14, "16+": 16, "18+": 18}
 
 LABELS: dict[str, str] = {
     "disputed": N_("Disputed: the accuracy of this information is contested"),

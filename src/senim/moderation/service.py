@@ -29,7 +29,7 @@ from senim.content.service import content_service
 from senim.db import dialect_insert
 from senim.jobs import enqueue
 from senim.kit.clock import today_in, utcnow
-from senim.kit.deadlines import calendar_days_after_receipt, due_at
+from senim.kit.deadlines import RULES, calendar_days_after_receipt, due_at
 from senim.kit.deadlines import warn_at as deadline_warn_at
 from senim.kit.text import clean
 from senim.models import (
@@ -74,6 +74,7 @@ from senim.moderation.policy import Action, DecisionDraft, GroundKind, Source, T
 from senim.moderation.statements import Context, action_text, appeal_answer, local, statement_of_reasons
 from senim.notification.service import in_language, notification_service
 from senim.platform.service import platform_service
+from senim.transparency.statements import public_statement_service
 from senim.web.i18n import N_
 
 APPEAL_ANSWER = calendar_days_after_receipt(20)  # an appeal is a complaint about an action (LAW-32)
@@ -607,6 +608,7 @@ class ModerationService:
                 **({"age_sign": decision.age_sign} if decision.age_sign else {}),
             },
         )
+        public_statement_service.record(session, decision)  # masked now, once (LAW-37)
         self._explain(session, decision, target, base_url=base_url, notify=notify_affected)
         # No strike when the author had already deleted the content (they did their duty, LAW-49) or an
         # earlier decision had removed it.
@@ -647,7 +649,11 @@ class ModerationService:
                 case Action.geo_restrict:
                     item.status = ItemStatus.restricted
                 case Action.age_restrict:
-                    item.age_sign = decision.age_sign
+                    # Never below a sign other decisions in force put on it (harmful to children: 18+).
+                    session.flush()
+                    item.age_sign = age.higher(
+                        decision.age_sign, content_service.decided_age_sign(session, item.id)
+                    )
                 case Action.label:
                     item.label = decision.label
                 case Action.demote:
@@ -731,9 +737,11 @@ class ModerationService:
             elif action is Action.demote:
                 item.demoted = False
             if decision.age_sign is not None:
-                # The sign falls back to what the decisions still in force set (none: no sign).
+                # Back to the author's or platform's own sign, never below what decisions in force set.
                 session.flush()
-                item.age_sign = content_service.decided_age_sign(session, item.id)
+                item.age_sign = age.higher(
+                    item.own_age_sign, content_service.decided_age_sign(session, item.id)
+                )
         elif target.account is not None and action is Action.suspend:
             session.flush()
             self._settle_suspension(session, actor, target.account)
@@ -1098,7 +1106,13 @@ class ModerationService:
         )
         if session.scalar(select(Appeal.id).where(Appeal.decision_id == decision.id, same)) is not None:
             raise AppealExists("You have already appealed this decision.")
-        due = due_at(APPEAL_ANSWER, now)
+        # An appeal against a decision no person took is an objection to an automated decision, answered
+        # within 3 working days (PDL Art. 19-1, LAW-80) when that comes before the 20 days of an appeal.
+        rule = APPEAL_ANSWER
+        if decision.automated_decision == policy.Automation.fully:
+            objection = RULES["automated_decision_objection"].rule
+            rule = min(rule, objection, key=lambda r: due_at(r, now))
+        due = due_at(rule, now)
         appeal = Appeal(
             id=uuid.uuid4(),
             decision_id=decision.id,
@@ -1119,7 +1133,7 @@ class ModerationService:
             queue="appeals",
             priority=2,
             due=due,
-            warn=deadline_warn_at(APPEAL_ANSWER, now, due),
+            warn=deadline_warn_at(rule, now, due),
             language=decision.content_language if decision.content_language == "kk" else None,
             actor=actor,
             kind=CaseKind.appeal,
@@ -1128,7 +1142,11 @@ class ModerationService:
         )
         appeal.case_id = case.id
         audit.record(
-            session, actor=actor, tag="appeal:file", target=appeal, data={"decision_id": decision.id}
+            session,
+            actor=actor,
+            tag="appeal:file",
+            target=appeal,
+            data={"decision_id": decision.id, "automated_objection": rule is not APPEAL_ANSWER},
         )
         self._tell_appellant(
             session,

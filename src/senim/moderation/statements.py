@@ -15,7 +15,7 @@ from senim.detection.pii import redact
 from senim.kit.clock import ALMATY
 from senim.kit.text import clean
 from senim.models import Decision
-from senim.moderation.policy import ACTION_LABELS, LABELS, Action, Source
+from senim.moderation.policy import ACTION_LABELS, LABELS, Action, Automation, Source
 from senim.web.i18n import N_, gettext
 
 SUBJECT_NAMES = {
@@ -37,6 +37,11 @@ AUTOMATION_NAMES = {
     "not": N_("taken by a person"),
 }
 COURT = N_("If you disagree, you have the right to go to court.")
+AUTOMATED_OBJECTION = N_(
+    "No person took this decision. Your appeal is also an objection to a decision taken by automated "
+    "means (Article 19-1 of the Law on personal data and their protection): a person answers it within "
+    "3 working days."
+)
 COURT_FALSE_INFORMATION = N_(
     "If you disagree with the refusal, you have the right to go to court to have the information removed "
     "(Article 15(2) of the Law on online platforms and online advertising)."
@@ -74,6 +79,8 @@ def action_text(decision: Decision) -> str:
         text += " " + gettext(
             "by {date}; otherwise the platform removes it", date=local(decision.restriction_until)
         )
+    if decision.age_sign and action is not Action.age_restrict:  # harmful to children: 18+ (LAW-85)
+        text += "; " + gettext("age sign {sign}", sign=decision.age_sign)
     return text
 
 
@@ -110,6 +117,8 @@ def statement_of_reasons(decision: Decision, ctx: Context) -> str:
                 url=ctx.base_url.rstrip("/") + ctx.link,
             )
         )
+        if decision.automated_decision == Automation.fully:  # PDL Art. 19-1 (LAW-80)
+            lines.append(gettext(AUTOMATED_OBJECTION))
     lines.append(gettext(COURT))
     return "\n\n".join(lines)
 

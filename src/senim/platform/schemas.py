@@ -37,6 +37,15 @@ class AccountPush(BaseModel):
         'of the ways Senim tells who is in Kazakhstan (LAW-12). Omitted or null keeps the stored value; "" '
         "clears it. Not in the audit log.",
     )
+    consent_reference: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=32,
+        description="The version of your privacy policy the account holder consented to, or your own id of "
+        "that consent (LAW-73). Senim records a consent for the account with the terms the Personal Data "
+        "Law asks it to state, method integrating_platform; sending the same reference again records "
+        "nothing new.",
+    )
 
 
 class AccountRead(BaseModel):

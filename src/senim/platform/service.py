@@ -25,7 +25,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from senim import audit, jobs
-from senim.account import policy as account_policy
 from senim.account.service import account_service
 from senim.audit import Actor
 from senim.config import Settings, get_settings
@@ -95,6 +94,7 @@ class AccountPush:
     # Kazakhstan (LAW-12): None keeps what is stored; "" clears. Personal data: never in the audit log.
     country: str | None = None
     phone: str | None = None
+    consent_reference: str | None = None  # the platform's record of the holder's consent (LAW-73)
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,6 @@ class PlatformService:
                 changed.append("display_name")
             if data.date_of_birth is not None and user.date_of_birth != data.date_of_birth:
                 user.date_of_birth = data.date_of_birth
-                user.adult_from = account_policy.adult_from(data.date_of_birth)
                 changed.append("date_of_birth")
             if data.bio is not None and user.bio != data.bio:
                 user.bio = data.bio
@@ -246,6 +245,8 @@ class PlatformService:
             if data.phone is not None and user.phone != (data.phone or None):
                 user.phone = data.phone or None
                 changed.append("phone")
+        if data.consent_reference and self._record_consent(session, platform, user, data, settings):
+            changed.append("consent")
         if changed:
             session.flush()
             # Only which fields changed: the values are personal data and stay out of the audit log.
@@ -257,6 +258,26 @@ class PlatformService:
                 data={"external_id": external_id, "created": created, "changed": changed},
             )
         return Pushed(record=user, created=created, changed=changed)
+
+    def _record_consent(
+        self, session: Session, platform: User, user: User, data: AccountPush, settings: Settings
+    ) -> bool:
+        """The consent the platform obtained, recorded once per reference (proof of consent, LAW-73, 77)."""
+        from senim.privacy.service import privacy_service  # privacy reads accounts: imported when used
+
+        reference = (data.consent_reference or "").strip()
+        if any(c.policy_version == reference for c in privacy_service.consents(session, user)):
+            return False
+        session.flush()  # the account's row exists before its consent refers to it
+        privacy_service.record_consent(
+            session,
+            user,
+            settings=settings,
+            policy_version=reference,
+            method="integrating_platform",
+            actor=Actor.of(platform),
+        )
+        return True
 
     def _create_account(
         self, session: Session, platform: User, external_id: str, data: AccountPush, display_name: str
@@ -339,6 +360,7 @@ class PlatformService:
                 external_id=external_id,
                 external_url=data.external_url,
                 age_sign=age.parse_sign(data.age_sign),
+                own_age_sign=age.parse_sign(data.age_sign),
             )
             if data.created_at is not None:
                 item.created_at = as_utc(data.created_at)
@@ -397,7 +419,8 @@ class PlatformService:
             item.created_at = as_utc(data.created_at)
             changed.append("created_at")
         if data.age_sign is not None:
-            sign = age.higher(age.parse_sign(data.age_sign), floor)
+            item.own_age_sign = age.parse_sign(data.age_sign)
+            sign = age.higher(item.own_age_sign, floor)
             if item.age_sign != sign:
                 item.age_sign = sign
                 changed.append("age_sign")

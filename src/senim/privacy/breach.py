@@ -521,7 +521,8 @@ class BreachService:
         for breach in session.scalars(waiting):
             job = self.authority_job(session, breach)
             if job is None:
-                if settings.pd_authority_email:
+                # Never again once the e-mail failed (its dead job may be purged since): the officers know.
+                if settings.pd_authority_email and breach.authority_failed_at is None:
                     self._queue_authority_email(session, breach, settings.pd_authority_email)
                     done["queued"] += 1
             elif job.status == JobStatus.succeeded:

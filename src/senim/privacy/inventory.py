@@ -125,6 +125,29 @@ DATA_CLASSES: tuple[DataClass, ...] = (
         N_("Kept as proof, also after the account is deleted"),
     ),
     DataClass(
+        "representative",
+        N_("Legal representative"),
+        N_(
+            "Name, IIN or BIN, address, e-mail and phone of the platform's legal representative in Kazakhstan"
+        ),
+        N_("Registering the representative with the authorized body and answering its requests"),
+        N_("Kept as the record of who represented the platform and when"),
+    ),
+    DataClass(
+        "advertisers",
+        N_("Identity of advertisers"),
+        N_("The legal name and BIN or IIN of a person or company that advertises"),
+        N_("Showing who is behind each ad and keeping the public ad repository"),
+        N_("While the ads of the advertiser are shown and kept in the ad repository"),
+    ),
+    DataClass(
+        "ad_preferences",
+        N_("Advertising choices"),
+        N_("Whether a person wants personalised ads, and the region and interests they declare for them"),
+        N_("Showing only the ads a person agreed to; never inferred from behaviour, never used for minors"),
+        N_("While the account exists; erased when it is deleted"),
+    ),
+    DataClass(
         "jobs",
         N_("Records of background work"),
         N_("E-mails and deliveries waiting or done, naming accounts by id only"),
@@ -146,6 +169,30 @@ DATA_CLASSES: tuple[DataClass, ...] = (
     ),
 )
 BY_KEY: dict[str, DataClass] = {c.key: c for c in DATA_CLASSES}
+# Every column that holds personal data in encrypted form, and the class of this list it belongs to: a
+# column collected for no listed purpose is excessive data (PDL Art. 7(8), LAW-81); a test keeps the two
+# in step with the models.
+COLUMNS: dict[str, str] = {
+    "user_account.email": "email",
+    "user_account.date_of_birth": "date_of_birth",
+    "user_account.phone": "phone",
+    "complaint.contact_name": "complaints",
+    "complaint.contact_email": "complaints",
+    "legal_representative.name": "representative",
+    "legal_representative.identifier": "representative",
+    "legal_representative.address": "representative",
+    "legal_representative.email": "representative",
+    "legal_representative.phone": "representative",
+    "advertiser.iin": "advertisers",
+}
+# What Senim's own sign-up form asks for, each with its class: nothing more is collected at registration.
+REGISTRATION_FIELDS: dict[str, str] = {
+    "username": "name",
+    "display_name": "name",
+    "email": "email",
+    "password": "sign_in",
+    "date_of_birth": "date_of_birth",
+}
 BREACH_CLASSES: tuple[DataClass, ...] = tuple(c for c in DATA_CLASSES if c.in_breach)
 
 

@@ -16,7 +16,7 @@ from senim.config import Settings
 from senim.console.views import NO_STORE, page
 from senim.errors import NotFound
 from senim.models import Breach, BreachStatus
-from senim.privacy import inventory
+from senim.privacy import inventory, transfers
 from senim.web.auth import DbSession, Principal, requires
 from senim.web.i18n import N_
 
@@ -45,6 +45,7 @@ def overview_page(request: Request, session: DbSession, principal: Reader) -> Re
     open_breaches = session.scalar(
         select(func.count()).select_from(Breach).where(Breach.status == BreachStatus.open)
     )
+    adequate = transfers.adequate(settings)
     context = {
         "data_location": settings.data_location,
         "data_location_country": settings.data_location_country.strip().upper(),
@@ -67,5 +68,18 @@ def overview_page(request: Request, session: DbSession, principal: Reader) -> Re
             {"path": path, "label": label} for perm, path, label in LINKS if has_perm(principal.role, perm)
         ],
         "open_breaches": int(open_breaches or 0),
+        "recipients": [
+            {
+                "name": r.name,
+                "country": r.country,
+                "purpose": r.purpose,
+                "ground": transfers.GROUND_LABELS[r.ground],
+                "cross_border": r.cross_border,
+                "unlawful": not transfers.allowed(r, adequate),
+            }
+            for r in transfers.recipients(settings)
+        ],
+        "adequate_countries": sorted(adequate - {transfers.KAZAKHSTAN}),
+        "no_ground": transfers.NO_GROUND,
     }
     return page(request, principal, "privacy/overview.html", context, headers=NO_STORE)

@@ -10,7 +10,7 @@ from typing import Any
 from senim.kit import deadlines
 from senim.kit.deadlines import StatutoryClock
 from senim.models import SubjectRequestKind
-from senim.web.i18n import N_
+from senim.web.i18n import N_, gettext
 
 # What a person's account holds and why (the consent's "list of data" and purposes).
 CONSENT_DATA: dict[str, str] = {
@@ -34,9 +34,41 @@ DURATION_LABELS = {DURATION: N_("Until you withdraw consent or delete the accoun
 CONSENT_TEXT = N_(
     "I consent to {operator} (BIN {bin}) processing my personal data listed here for the purposes listed "
     "here, stored in {location}, until I withdraw consent or delete my account. My username, display name "
-    "and what I publish are public. My data are not given to third parties except state bodies on a "
-    "lawful basis, and not transferred abroad."
+    "and what I publish are public."
 )
+# What the consent says of transfers, by (third parties, cross-border) as the declared recipients make them.
+TRANSFER_TEXTS: dict[tuple[bool, bool], str] = {
+    (False, False): N_(
+        "My data are not given to third parties except state bodies on a lawful basis, and not transferred "
+        "abroad."
+    ),
+    (True, False): N_(
+        "My data may be given to the third parties named in the privacy policy, and are not transferred "
+        "abroad."
+    ),
+    (False, True): N_(
+        "My data are not given to third parties except state bodies on a lawful basis; companies working "
+        "for the operator keep some of them abroad, as the privacy policy names."
+    ),
+    (True, True): N_(
+        "My data may be given to the third parties named in the privacy policy and transferred abroad as it "
+        "names."
+    ),
+}
+
+
+def consent_statement(terms: dict[str, Any]) -> dict[str, Any]:
+    """The consent as the person reads it before giving it, in the current language (LAW-73)."""
+    text = gettext(
+        CONSENT_TEXT, operator=terms["operator_name"], bin=terms["operator_bin"], location=terms["location"]
+    )
+    text += " " + gettext(TRANSFER_TEXTS[(terms["third_parties"], terms["cross_border"])])
+    return {
+        "text": text,
+        "data": [gettext(CONSENT_DATA[k]) for k in terms["data_list"]],
+        "purposes": [gettext(CONSENT_PURPOSES[k]) for k in terms["purposes"]],
+    }
+
 
 CLOCKS: dict[SubjectRequestKind, str] = {
     SubjectRequestKind.withdraw_consent: "consent_withdrawal",  # 15 working days
@@ -77,16 +109,24 @@ def clock(kind: SubjectRequestKind) -> StatutoryClock:
     return deadlines.RULES[CLOCKS[kind]]
 
 
-def consent_terms(operator: str, operator_bin: str, location: str) -> dict[str, Any]:
-    """The terms a consent states, the same for everyone who gives it now."""
+def consent_terms(
+    operator: str,
+    operator_bin: str,
+    location: str,
+    *,
+    third_parties: bool = False,
+    cross_border: bool = False,
+) -> dict[str, Any]:
+    """The terms a consent states, the same for everyone who gives it now; whether data go to third parties
+    or other states comes from the declared recipients (``privacy.transfers.consent_flags``)."""
     return {
         "operator_name": operator,
         "operator_bin": operator_bin,
         "data_list": sorted(CONSENT_DATA),
         "purposes": sorted(CONSENT_PURPOSES),
         "duration": DURATION,
-        "third_parties": False,
-        "cross_border": False,
+        "third_parties": third_parties,
+        "cross_border": cross_border,
         "published": list(PUBLISHED),
         "location": location,
     }

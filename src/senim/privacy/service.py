@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from senim import audit
 from senim.account.service import account_service
+from senim.ads.service import ads_service
 from senim.audit import Actor
 from senim.config import Settings
 from senim.errors import NotFound
@@ -22,6 +23,8 @@ from senim.kit.clock import utcnow
 from senim.kit.text import clean
 from senim.models import (
     AccessLogEntry,
+    AccountStatus,
+    Appeal,
     Complaint,
     Consent,
     ContentItem,
@@ -29,6 +32,7 @@ from senim.models import (
     DocumentAcceptance,
     Notification,
     Role,
+    Strike,
     SubjectRequest,
     SubjectRequestKind,
     SubjectRequestStatus,
@@ -37,7 +41,7 @@ from senim.models import (
 )
 from senim.moderation.policy import tracking_number
 from senim.notification.service import notification_service
-from senim.privacy import policy
+from senim.privacy import policy, transfers
 from senim.privacy.errors import PrivacyInvalid, RequestClosed, RequestNotFound
 from senim.web.i18n import N_
 
@@ -52,11 +56,18 @@ EXPORT_LIMIT = 10_000
 class PrivacyService:
     # --- consent ------------------------------------------------------------------------------
     def record_consent(
-        self, session: Session, user: User, *, settings: Settings, policy_version: str, method: str
+        self,
+        session: Session,
+        user: User,
+        *,
+        settings: Settings,
+        policy_version: str,
+        method: str,
+        actor: Actor | None = None,
     ) -> Consent:
         """The consent a person gives (at registration through the form, or an integrating platform
         passing on the consent it obtained), with the terms the law asks it to state."""
-        terms = policy.consent_terms(settings.operator_name, settings.operator_bin, settings.data_location)
+        terms = self.consent_terms(settings)
         consent = Consent(
             id=uuid.uuid4(),
             user_id=user.id,
@@ -78,12 +89,21 @@ class PrivacyService:
         session.flush()
         audit.record(
             session,
-            actor=Actor.of(user) if method == "web_form" else SYSTEM,
+            actor=actor or (Actor.of(user) if method == "web_form" else SYSTEM),
             tag="consent:give",
             target=user,
             data={"consent": str(consent.id), "method": method, "policy_version": policy_version},
         )
         return consent
+
+    def consent_terms(self, settings: Settings) -> dict[str, Any]:
+        """The terms a consent given now states (the sign-up page shows ``policy.consent_statement``)."""
+        return policy.consent_terms(
+            settings.operator_name,
+            settings.operator_bin,
+            settings.data_location,
+            **transfers.consent_flags(settings),
+        )
 
     def consents(self, session: Session, user: User) -> list[Consent]:
         return list(
@@ -164,7 +184,10 @@ class PrivacyService:
             for consent in self.consents(session, person):
                 if consent.withdrawn_at is None:
                     consent.withdrawn_at = utcnow()
-            data["account_closed"] = account_service.close_account(session, Actor.of(officer), person)
+            if person.status == AccountStatus.deleted:  # the person deleted it themselves meanwhile
+                data["account_closed"] = "already"
+            else:
+                data["account_closed"] = account_service.close_account(session, Actor.of(officer), person)
         audit.record(
             session, actor=Actor.of(officer), tag="subject_request:decide", target=request, data=data
         )
@@ -250,9 +273,9 @@ class PrivacyService:
     # --- the person's own copy ----------------------------------------------------------------
     def export(self, session: Session, user: User) -> dict[str, Any]:
         """Everything Senim holds about the person, as they may see it (LAW-77 free access, LAW-82):
-        the account, consents and documents accepted, what they published, complaints they filed,
-        decisions about them, notices, requests, sessions — and who on the staff looked at their personal
-        data, when and why."""
+        the account, consents and documents accepted, what they published, complaints and appeals they
+        filed, decisions about them and strikes, notices, requests, sessions — and who on the staff looked
+        at their personal data, when and why."""
 
         def iso(value: object) -> object:
             return value.isoformat() if hasattr(value, "isoformat") else value
@@ -335,6 +358,29 @@ class PrivacyService:
                 {"id": str(d.id), "action": d.action, "category": d.category, "decided_at": iso(d.decided_at)}
                 for d in decisions
             ],
+            "appeals": [
+                {
+                    "decision_id": str(a.decision_id),
+                    "reason": a.reason,
+                    "status": a.status,
+                    "outcome": a.outcome,
+                    "received_at": iso(a.received_at),
+                }
+                for a in session.scalars(
+                    select(Appeal).where(Appeal.appellant_id == user.id).order_by(Appeal.received_at.desc())
+                )
+            ],
+            "strikes": [
+                {
+                    "kind": k.kind,
+                    "weight": k.weight,
+                    "given_at": iso(k.created_at),
+                    "removed_at": iso(k.removed_at),
+                }
+                for k in session.scalars(
+                    select(Strike).where(Strike.user_id == user.id).order_by(Strike.created_at.desc())
+                )
+            ],
             "notifications": session.scalar(
                 select(func.count()).select_from(Notification).where(Notification.user_id == user.id)
             ),
@@ -357,6 +403,7 @@ class PrivacyService:
                 }
                 for s in session.scalars(select(UserSession).where(UserSession.user_id == user.id))
             ],
+            **ads_service.data_of(session, user),
             "staff_views_of_your_data": [
                 {"at": iso(e.at), "purpose": e.purpose, "fields": e.fields}
                 for e in session.scalars(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 20:52:53.744361
+Create Date: 2026-11-28 23:40:18.447326
 """
 
 from collections.abc import Sequence
@@ -185,7 +185,6 @@ def upgrade() -> None:
         ),
         sa.Column("country", sa.String(length=3), nullable=True),
         sa.Column("phone", senim.kit.encrypted.Encrypted("user_account.phone"), nullable=True),
-        sa.Column("adult_from", sa.Date(), nullable=True),
         sa.Column("platform_id", sa.Uuid(), nullable=True),
         sa.Column("external_id", sa.String(length=200), nullable=True),
         sa.Column("updated_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -240,6 +239,48 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_access_log_staff_id"), ["staff_id"], unique=False)
         batch_op.create_index("ix_access_log_subject_at", ["subject_id", "at"], unique=False)
 
+    op.create_table(
+        "ad_preference",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("personalised", sa.Boolean(), nullable=False),
+        sa.Column("region", sa.String(length=32), nullable=False),
+        sa.Column(
+            "interests",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("updated_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_ad_preference_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_ad_preference")),
+    )
+    op.create_table(
+        "advertiser",
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("legal_name", sa.String(length=300), nullable=False),
+        sa.Column("bin", sa.String(length=12), nullable=True),
+        sa.Column("iin", senim.kit.encrypted.Encrypted("advertiser.iin"), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("submitted_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reviewed_by_id", sa.Uuid(), nullable=True),
+        sa.Column("reviewed_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("refusal_reason", sa.Text(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["reviewed_by_id"], ["user_account.id"], name=op.f("fk_advertiser_reviewed_by_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_advertiser_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_advertiser")),
+        sa.UniqueConstraint("user_id", name=op.f("uq_advertiser_user_id")),
+    )
     op.create_table(
         "api_token",
         sa.Column("principal_id", sa.Uuid(), nullable=False),
@@ -542,6 +583,33 @@ def upgrade() -> None:
         batch_op.create_index("ix_notification_user_created", ["user_id", "created_at"], unique=False)
 
     op.create_table(
+        "risk",
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("category", sa.String(length=32), nullable=False),
+        sa.Column("likelihood", sa.Integer(), nullable=False),
+        sa.Column("impact", sa.Integer(), nullable=False),
+        sa.Column("score", sa.Integer(), nullable=False),
+        sa.Column("mitigations", sa.Text(), nullable=False),
+        sa.Column("owner_id", sa.Uuid(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("identified_on", sa.Date(), nullable=False),
+        sa.Column("reviewed_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closing_note", sa.Text(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["user_account.id"], name=op.f("fk_risk_owner_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_risk")),
+    )
+    with op.batch_alter_table("risk", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_risk_owner_id"), ["owner_id"], unique=False)
+        batch_op.create_index("ix_risk_status_score", ["status", "score"], unique=False)
+
+    op.create_table(
         "signing_secret",
         sa.Column("principal_id", sa.Uuid(), nullable=False),
         sa.Column("secret", sa.String(length=128), nullable=False),
@@ -658,6 +726,37 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_subject_request_user_id"), ["user_id"], unique=False)
 
     op.create_table(
+        "transparency_report",
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column(
+            "figures",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("content_hash", sa.String(length=80), nullable=False),
+        sa.Column("built_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("built_by_id", sa.Uuid(), nullable=True),
+        sa.Column("published_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("published_by_id", sa.Uuid(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["built_by_id"], ["user_account.id"], name=op.f("fk_transparency_report_built_by_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["published_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_transparency_report_published_by_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_transparency_report")),
+        sa.UniqueConstraint("year", "version", name=op.f("uq_transparency_report_year_version")),
+    )
+    with op.batch_alter_table("transparency_report", schema=None) as batch_op:
+        batch_op.create_index("ix_transparency_report_status", ["status"], unique=False)
+
+    op.create_table(
         "user_session",
         sa.Column("user_id", sa.Uuid(), nullable=False),
         sa.Column("token_digest", sa.String(length=64), nullable=False),
@@ -700,6 +799,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_webhook_endpoint_principal_id"), ["principal_id"], unique=False)
 
     op.create_table(
+        "ad_campaign",
+        sa.Column("advertiser_id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("budget_tiyn", sa.BigInteger(), nullable=False),
+        sa.Column("cpm_tiyn", sa.BigInteger(), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=True),
+        sa.Column(
+            "targeting",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("impressions", sa.BigInteger(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["advertiser_id"], ["advertiser.id"], name=op.f("fk_ad_campaign_advertiser_id_advertiser")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ad_campaign")),
+    )
+    with op.batch_alter_table("ad_campaign", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_ad_campaign_advertiser_id"), ["advertiser_id"], unique=False)
+
+    op.create_table(
         "community_member",
         sa.Column("community_id", sa.Uuid(), nullable=False),
         sa.Column("user_id", sa.Uuid(), nullable=False),
@@ -739,10 +863,14 @@ def upgrade() -> None:
         sa.Column("updated_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("deleted_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("age_sign", sa.String(length=4), nullable=True),
+        sa.Column("own_age_sign", sa.String(length=4), nullable=True),
         sa.Column("label", sa.String(length=32), nullable=True),
         sa.Column("demoted", sa.Boolean(), nullable=False),
         sa.Column("language", sa.String(length=8), nullable=True),
         sa.Column("language_confidence", sa.Double(), nullable=True),
+        sa.Column("sponsored_label", sa.String(length=64), nullable=True),
+        sa.Column("sponsor_name", sa.String(length=200), nullable=True),
+        sa.Column("sponsor_bin", sa.String(length=12), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -839,6 +967,40 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("state_order_document", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_state_order_document_order_id"), ["order_id"], unique=False)
+
+    op.create_table(
+        "ad_creative",
+        sa.Column("campaign_id", sa.Uuid(), nullable=False),
+        sa.Column("headline", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("landing_url", sa.String(length=500), nullable=False),
+        sa.Column("image_key", sa.String(length=200), nullable=True),
+        sa.Column("image_content_type", sa.String(length=32), nullable=True),
+        sa.Column("image_width", sa.Integer(), nullable=True),
+        sa.Column("image_height", sa.Integer(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column(
+            "flags",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("reviewed_by_id", sa.Uuid(), nullable=True),
+        sa.Column("reviewed_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("refusal_category", sa.String(length=32), nullable=True),
+        sa.Column("refusal_reason", sa.Text(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"], ["ad_campaign.id"], name=op.f("fk_ad_creative_campaign_id_ad_campaign")
+        ),
+        sa.ForeignKeyConstraint(
+            ["reviewed_by_id"], ["user_account.id"], name=op.f("fk_ad_creative_reviewed_by_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ad_creative")),
+    )
+    with op.batch_alter_table("ad_creative", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_ad_creative_campaign_id"), ["campaign_id"], unique=False)
+        batch_op.create_index("ix_ad_creative_status", ["status"], unique=False)
 
     op.create_table(
         "legal_hold",
@@ -982,8 +1144,63 @@ def upgrade() -> None:
     with op.batch_alter_table("signal", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_signal_account_id"), ["account_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_signal_community_id"), ["community_id"], unique=False)
+        batch_op.create_index("ix_signal_created_at", ["created_at"], unique=False)
         batch_op.create_index("ix_signal_item_created", ["item_id", "created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_signal_rule_id"), ["rule_id"], unique=False)
+
+    op.create_table(
+        "ad_impression_count",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("creative_id", sa.Uuid(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("region", sa.String(length=32), nullable=False),
+        sa.Column("age_band", sa.String(length=16), nullable=False),
+        sa.Column("count", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["creative_id"], ["ad_creative.id"], name=op.f("fk_ad_impression_count_creative_id_ad_creative")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ad_impression_count")),
+        sa.UniqueConstraint(
+            "creative_id",
+            "day",
+            "region",
+            "age_band",
+            name=op.f("uq_ad_impression_count_creative_id_day_region_age_band"),
+        ),
+    )
+    op.create_table(
+        "ad_repository_entry",
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("creative_id", sa.Uuid(), nullable=True),
+        sa.Column("advertiser_name", sa.String(length=300), nullable=False),
+        sa.Column("advertiser_bin", sa.String(length=12), nullable=True),
+        sa.Column("advertiser_account", sa.String(length=64), nullable=False),
+        sa.Column("campaign_name", sa.String(length=200), nullable=False),
+        sa.Column("headline", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("landing_url", sa.String(length=500), nullable=False),
+        sa.Column("has_image", sa.Boolean(), nullable=False),
+        sa.Column("label", sa.String(length=64), nullable=False),
+        sa.Column(
+            "targeting",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("first_shown_on", sa.Date(), nullable=False),
+        sa.Column("last_shown_on", sa.Date(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["creative_id"],
+            ["ad_creative.id"],
+            name=op.f("fk_ad_repository_entry_creative_id_ad_creative"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ad_repository_entry")),
+        sa.UniqueConstraint("creative_id", name=op.f("uq_ad_repository_entry_creative_id")),
+    )
+    with op.batch_alter_table("ad_repository_entry", schema=None) as batch_op:
+        batch_op.create_index("ix_ad_repository_entry_last_shown_on", ["last_shown_on"], unique=False)
 
     op.create_table(
         "case_event",
@@ -1146,6 +1363,7 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Uuid(), nullable=True),
         sa.Column("received_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("due_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("legal_due_at", senim.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("answered_at", senim.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("outcome", sa.String(length=16), nullable=True),
         sa.Column("answer_decision_id", sa.Uuid(), nullable=True),
@@ -1181,6 +1399,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("complaint", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_complaint_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_complaint_answered_at"), ["answered_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_complaint_case_id"), ["case_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_complaint_community_id"), ["community_id"], unique=False)
         batch_op.create_index(
@@ -1193,6 +1412,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_complaint_item_id"), ["item_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_complaint_platform_id"), ["platform_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_complaint_received_at"), ["received_at"], unique=False)
+
+    op.create_table(
+        "public_statement",
+        sa.Column("decision_id", sa.Uuid(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("content_type", sa.String(length=16), nullable=False),
+        sa.Column("had_images", sa.Boolean(), nullable=False),
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("ground_kind", sa.String(length=8), nullable=True),
+        sa.Column("category", sa.String(length=64), nullable=True),
+        sa.Column("taxonomy_version", sa.String(length=16), nullable=True),
+        sa.Column("source", sa.String(length=32), nullable=False),
+        sa.Column("automated_detection", sa.Boolean(), nullable=False),
+        sa.Column("automated_decision", sa.String(length=16), nullable=False),
+        sa.Column("legal_basis", sa.Text(), nullable=False),
+        sa.Column("terms_clause", sa.Text(), nullable=False),
+        sa.Column("masked_text", sa.Text(), nullable=False),
+        sa.Column("search_text", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["decision_id"], ["decision.id"], name=op.f("fk_public_statement_decision_id_decision")
+        ),
+        sa.PrimaryKeyConstraint("decision_id", name=op.f("pk_public_statement")),
+    )
+    with op.batch_alter_table("public_statement", schema=None) as batch_op:
+        batch_op.create_index("ix_public_statement_day_decision", ["day", "decision_id"], unique=False)
 
     op.create_table(
         "appeal",
@@ -1232,7 +1476,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("appeal", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_appeal_appellant_id"), ["appellant_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_appeal_decided_at"), ["decided_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_appeal_decision_id"), ["decision_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_appeal_received_at"), ["received_at"], unique=False)
 
     op.create_table(
         "complaint_evidence",
@@ -1331,10 +1577,16 @@ def downgrade() -> None:
 
     op.drop_table("complaint_evidence")
     with op.batch_alter_table("appeal", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_appeal_received_at"))
         batch_op.drop_index(batch_op.f("ix_appeal_decision_id"))
+        batch_op.drop_index(batch_op.f("ix_appeal_decided_at"))
         batch_op.drop_index(batch_op.f("ix_appeal_appellant_id"))
 
     op.drop_table("appeal")
+    with op.batch_alter_table("public_statement", schema=None) as batch_op:
+        batch_op.drop_index("ix_public_statement_day_decision")
+
+    op.drop_table("public_statement")
     with op.batch_alter_table("complaint", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_complaint_received_at"))
         batch_op.drop_index(batch_op.f("ix_complaint_platform_id"))
@@ -1344,6 +1596,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_complaint_complainant_received")
         batch_op.drop_index(batch_op.f("ix_complaint_community_id"))
         batch_op.drop_index(batch_op.f("ix_complaint_case_id"))
+        batch_op.drop_index(batch_op.f("ix_complaint_answered_at"))
         batch_op.drop_index(batch_op.f("ix_complaint_account_id"))
 
     op.drop_table("complaint")
@@ -1366,9 +1619,15 @@ def downgrade() -> None:
         batch_op.drop_index("ix_case_event_case_at")
 
     op.drop_table("case_event")
+    with op.batch_alter_table("ad_repository_entry", schema=None) as batch_op:
+        batch_op.drop_index("ix_ad_repository_entry_last_shown_on")
+
+    op.drop_table("ad_repository_entry")
+    op.drop_table("ad_impression_count")
     with op.batch_alter_table("signal", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_signal_rule_id"))
         batch_op.drop_index("ix_signal_item_created")
+        batch_op.drop_index("ix_signal_created_at")
         batch_op.drop_index(batch_op.f("ix_signal_community_id"))
         batch_op.drop_index(batch_op.f("ix_signal_account_id"))
 
@@ -1391,6 +1650,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_legal_hold_item_id"))
 
     op.drop_table("legal_hold")
+    with op.batch_alter_table("ad_creative", schema=None) as batch_op:
+        batch_op.drop_index("ix_ad_creative_status")
+        batch_op.drop_index(batch_op.f("ix_ad_creative_campaign_id"))
+
+    op.drop_table("ad_creative")
     with op.batch_alter_table("state_order_document", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_state_order_document_order_id"))
 
@@ -1411,6 +1675,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_community_member_community_id"))
 
     op.drop_table("community_member")
+    with op.batch_alter_table("ad_campaign", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ad_campaign_advertiser_id"))
+
+    op.drop_table("ad_campaign")
     with op.batch_alter_table("webhook_endpoint", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_webhook_endpoint_principal_id"))
 
@@ -1419,6 +1687,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_user_session_user_id"))
 
     op.drop_table("user_session")
+    with op.batch_alter_table("transparency_report", schema=None) as batch_op:
+        batch_op.drop_index("ix_transparency_report_status")
+
+    op.drop_table("transparency_report")
     with op.batch_alter_table("subject_request", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_subject_request_user_id"))
         batch_op.drop_index("ix_subject_request_status_due")
@@ -1433,6 +1705,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_signing_secret_principal_id"))
 
     op.drop_table("signing_secret")
+    with op.batch_alter_table("risk", schema=None) as batch_op:
+        batch_op.drop_index("ix_risk_status_score")
+        batch_op.drop_index(batch_op.f("ix_risk_owner_id"))
+
+    op.drop_table("risk")
     with op.batch_alter_table("notification", schema=None) as batch_op:
         batch_op.drop_index("ix_notification_user_created")
 
@@ -1463,6 +1740,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_api_token_principal_id"))
 
     op.drop_table("api_token")
+    op.drop_table("advertiser")
+    op.drop_table("ad_preference")
     with op.batch_alter_table("access_log", schema=None) as batch_op:
         batch_op.drop_index("ix_access_log_subject_at")
         batch_op.drop_index(batch_op.f("ix_access_log_staff_id"))
