@@ -331,3 +331,35 @@ def test_a_bad_consent_reference_is_422_and_writes_nothing(
     assert r.status_code == 422
     assert session.scalar(select(func.count()).select_from(Consent)) == 0
     assert session.scalar(select(func.count()).select_from(User).where(User.external_id == "c-2")) == 0
+
+
+@pytest.mark.law("LAW-65")
+@pytest.mark.law("LAW-66")
+def test_a_platform_passes_the_advertising_marking_of_a_pushed_item(
+    client: TestClient, session: Session, platform: Platform
+) -> None:
+    client.put("/api/v1/platform/accounts/u-1", json=ACCOUNT, headers=platform.headers)
+    mark = {"label": "Реклама", "sponsor_name": "Dala Coffee LLP"}
+    r = client.put("/api/v1/platform/items/i-1", json=_item(sponsored=mark), headers=platform.headers)
+    assert r.status_code == 201, r.text
+    assert r.json()["sponsored"] == {**mark, "sponsor_bin": None}
+    [marked] = audit_records(session, "content:mark_sponsored")
+    assert marked.actor_id == platform.principal.id
+
+    kept = client.put("/api/v1/platform/items/i-1", json=_item(body="Edited"), headers=platform.headers)
+    assert kept.json()["sponsored"] == {**mark, "sponsor_bin": None}  # omitted: kept
+    removed = client.put("/api/v1/platform/items/i-1", json=_item(sponsored=None), headers=platform.headers)
+    assert removed.json()["sponsored"] is None
+    assert len(audit_records(session, "content:mark_sponsored")) == 2
+
+
+@pytest.mark.law("LAW-66")
+def test_a_pushed_marking_the_law_does_not_allow_is_422_and_writes_nothing(
+    client: TestClient, session: Session, platform: Platform
+) -> None:
+    client.put("/api/v1/platform/accounts/u-1", json=ACCOUNT, headers=platform.headers)
+    before = _rows(session)
+    bad = {"label": "Sponsored", "sponsor_name": "Dala Coffee LLP"}
+    r = client.put("/api/v1/platform/items/i-2", json=_item(sponsored=bad), headers=platform.headers)
+    assert r.status_code == 422
+    assert _rows(session) == before

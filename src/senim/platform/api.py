@@ -13,6 +13,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from senim.account.policy import Perm
+from senim.ads.sponsored import sponsored_service
+from senim.content.schemas import SponsoredRead
 from senim.errors import PermissionDenied
 from senim.models import User
 from senim.platform import service as svc
@@ -51,6 +53,17 @@ def _account(user: User) -> AccountRead:
     )
 
 
+def _item_push(body: ItemPush) -> svc.ItemPush:
+    """The push, its advertising marking checked first (422, nothing written)."""
+    mark = body.sponsored
+    marking = sponsored_service.parse(mark.label, mark.sponsor_name, mark.sponsor_bin) if mark else None
+    return svc.ItemPush(
+        **body.model_dump(exclude={"sponsored"}),
+        sponsored=marking,
+        set_sponsored="sponsored" in body.model_fields_set,
+    )
+
+
 def _item(view: ItemView) -> ItemRead:
     item = view.item
     return ItemRead(
@@ -62,6 +75,7 @@ def _item(view: ItemView) -> ItemRead:
         parent_external_id=view.parent_external_id,
         external_url=item.external_url,
         age_sign=item.age_sign,
+        sponsored=SponsoredRead.of(item),
         created_at=item.created_at,
         updated_at=item.updated_at,
         deleted_at=item.deleted_at,
@@ -105,9 +119,7 @@ def push_item(
     session: DbSession,
     principal: Annotated[Principal, Depends(requires(Perm.platform_push, scope=PUSH_SCOPE))],
 ) -> ItemRead:
-    pushed = platform_service.push_item(
-        session, principal.require_user(), external_id, svc.ItemPush(**body.model_dump())
-    )
+    pushed = platform_service.push_item(session, principal.require_user(), external_id, _item_push(body))
     response.status_code = 201 if pushed.created else 200
     return _item(pushed.record)
 

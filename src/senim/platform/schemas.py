@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from senim.content.schemas import SponsoredMark, SponsoredRead
 from senim.models import AccountStatus, ItemKind, ItemStatus
 from senim.platform import service
 
@@ -86,6 +87,12 @@ class ItemPush(BaseModel):
         'the stored value; "" clears it. A sign that a moderation decision in force set is a floor: the '
         "item keeps the higher of the two (see `age_sign` in the answer).",
     )
+    sponsored: SponsoredMark | None = Field(
+        default=None,
+        description="The advertising marking the author gave paid content (LAW-65, LAW-66): one of the "
+        "wordings the law allows and the sponsor. Omitted keeps the stored marking; null removes it. A "
+        "wording the law does not allow is refused (422) and nothing is written.",
+    )
 
 
 class ItemRead(BaseModel):
@@ -102,6 +109,7 @@ class ItemRead(BaseModel):
         "set a higher one (information forbidden for children is 18+). Show the item only to users of at "
         "least that age; 18+ never to minors.",
     )
+    sponsored: SponsoredRead | None = Field(default=None, description="The advertising marking, if any.")
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None

@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 
 from senim import audit, jobs
 from senim.account.service import account_service
+from senim.ads.sponsored import marking_of, sponsored_service
+from senim.ads.sponsored_policy import Marking
 from senim.audit import Actor
 from senim.config import Settings, get_settings
 from senim.content import age
@@ -106,6 +108,10 @@ class ItemPush:
     external_url: str | None = None  # None keeps what is stored
     created_at: datetime | None = None  # None: now on creation, unchanged on update
     age_sign: str | None = None  # None keeps what is stored; "" clears (LAW-83)
+    # The advertising marking (LAW-65, 66), checked by ``sponsored_service.parse``; applied only when the
+    # push names it (``set_sponsored``), None then removing it.
+    sponsored: Marking | None = None
+    set_sponsored: bool = False
 
 
 @dataclass(frozen=True)
@@ -364,15 +370,23 @@ class PlatformService:
             )
             if data.created_at is not None:
                 item.created_at = as_utc(data.created_at)
+            sponsored_service.apply(item, data.sponsored)
             session.add(item)
             try:
                 session.flush()
             except IntegrityError as exc:  # the same item pushed in a parallel request
                 raise PushConflict("The record was changed at the same time. Try again.") from exc
             changed = ["body", "external_url", "created_at"] + (["age_sign"] if item.age_sign else [])
+            marked_before: Marking | None = None
+            if data.sponsored is not None:
+                changed.append("sponsored")
         else:
             floor = content_service.decided_age_sign(session, item.id)
+            marked_before = marking_of(item)
             changed = self._update_item(item, author, parent, data, floor)
+        if "sponsored" in changed:
+            session.flush()
+            sponsored_service.record_marking(session, Actor.of(platform), item, marked_before, via="platform")
         if changed:
             session.flush()
             audit.record(
@@ -424,6 +438,9 @@ class PlatformService:
             if item.age_sign != sign:
                 item.age_sign = sign
                 changed.append("age_sign")
+        if data.set_sponsored and marking_of(item) != data.sponsored:
+            sponsored_service.apply(item, data.sponsored)
+            changed.append("sponsored")
         return changed
 
     def delete_item(self, session: Session, platform: User, external_id: str) -> ItemView:
