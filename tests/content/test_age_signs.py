@@ -70,6 +70,39 @@ def signed_post(
     )
 
 
+def decision_on(
+    session: Session,
+    item: ContentItem,
+    action: Action,
+    *,
+    sign: str | None = None,
+    category: str | None = None,
+    facts: str = "The post is examined for its audience.",
+    label: str | None = None,
+    moderator: User | None = None,
+) -> Decision:
+    """A moderator's decision on ``item`` on the platform's own initiative: on a law ground when it cites
+    a ``category``, else on the terms (graphic content)."""
+    moderator = moderator or make_moderator(session)
+    return moderation_service.record_decision(
+        session,
+        actor=Actor.of(moderator),
+        moderator=moderator,
+        target=Target(subject=TargetKind.item, item=item),
+        draft=DecisionDraft(
+            target=TargetKind.item,
+            action=action,
+            ground_kind=GroundKind.law if category else GroundKind.terms,
+            category=category,
+            terms_clause=None if category else "5.1 (graphic content)",
+            facts=facts,
+            age_sign=sign,
+            label=label,
+        ),
+        source=Source.own_initiative,
+    )
+
+
 def audit_of(session: Session, tag: str) -> list[AuditRecord]:
     return list(fresh(session).scalars(select(AuditRecord).where(AuditRecord.tag == tag)))
 
@@ -299,21 +332,13 @@ def test_a_comment_marked_above_the_readers_age_is_left_out(client: TestClient, 
     moderator = make_moderator(session)
     post = signed_post(session, author, "An ordinary post", None)
     comment = content_service.create_comment(session, author, post.id, "A comment-fourteen")
-    moderation_service.record_decision(
+    decision_on(
         session,
-        actor=Actor.of(moderator),
+        comment,
+        Action.age_restrict,
+        sign="14+",
+        facts="A graphic description of an injury.",
         moderator=moderator,
-        target=Target(subject=TargetKind.item, item=comment),
-        draft=DecisionDraft(
-            target=TargetKind.item,
-            action=Action.age_restrict,
-            ground_kind=GroundKind.terms,
-            category=None,
-            terms_clause="5.1 (graphic content)",
-            facts="A graphic description of an injury.",
-            age_sign="14+",
-        ),
-        source=Source.own_initiative,
     )
     child = make_user(session, date_of_birth=born(13))
     teen = make_user(session, date_of_birth=born(14))
@@ -591,21 +616,14 @@ def test_an_age_restriction_for_information_forbidden_for_children_is_18_plus(
 ) -> None:
     author, moderator = make_user(session), make_moderator(session)
     post = signed_post(session, author, "Something", None)
-    decision = moderation_service.record_decision(
+    decision = decision_on(
         session,
-        actor=Actor.of(moderator),
+        post,
+        Action.age_restrict,
+        sign=chosen,
+        category=category,
+        facts="The post describes the matter in detail.",
         moderator=moderator,
-        target=Target(subject=TargetKind.item, item=post),
-        draft=DecisionDraft(
-            target=TargetKind.item,
-            action=Action.age_restrict,
-            ground_kind=GroundKind.law,
-            category=category,
-            terms_clause=None,
-            facts="The post describes the matter in detail.",
-            age_sign=chosen,
-        ),
-        source=Source.own_initiative,
     )
     session.commit()
     assert (decision.age_sign, post.age_sign) == (expected, expected)
@@ -617,20 +635,13 @@ def test_an_age_restriction_for_information_forbidden_for_children_is_18_plus(
 def test_a_removal_for_information_forbidden_for_children_sets_no_sign(session: Session) -> None:
     author, moderator = make_user(session), make_moderator(session)
     post = signed_post(session, author, "Something", None)
-    decision = moderation_service.record_decision(
+    decision = decision_on(
         session,
-        actor=Actor.of(moderator),
+        post,
+        Action.remove,
+        category="children.sexual_violence",
+        facts="The post depicts sexual violence.",
         moderator=moderator,
-        target=Target(subject=TargetKind.item, item=post),
-        draft=DecisionDraft(
-            target=TargetKind.item,
-            action=Action.remove,
-            ground_kind=GroundKind.law,
-            category="children.sexual_violence",
-            terms_clause=None,
-            facts="The post depicts sexual violence.",
-        ),
-        source=Source.own_initiative,
     )
     session.commit()
     assert (decision.age_sign, post.status, post.age_sign) == (None, "removed", None)
@@ -640,20 +651,13 @@ def test_a_removal_for_information_forbidden_for_children_sets_no_sign(session: 
 def test_the_author_cannot_lower_a_sign_a_decision_set(client: TestClient, session: Session) -> None:
     author, moderator = make_user(session), make_moderator(session)
     post = signed_post(session, author, "Swearing again", "12+")
-    moderation_service.record_decision(
+    decision_on(
         session,
-        actor=Actor.of(moderator),
+        post,
+        Action.warn,
+        category="children.obscene_language",
+        facts="Obscene language throughout the post.",
         moderator=moderator,
-        target=Target(subject=TargetKind.item, item=post),
-        draft=DecisionDraft(
-            target=TargetKind.item,
-            action=Action.warn,
-            ground_kind=GroundKind.law,
-            category="children.obscene_language",
-            terms_clause=None,
-            facts="Obscene language throughout the post.",
-        ),
-        source=Source.own_initiative,
     )
     session.commit()
     assert post.age_sign == "18+"
@@ -675,22 +679,13 @@ def test_a_pushed_item_keeps_the_sign_a_decision_set(
     r = client.put("/api/v1/platform/items/p-1", json=item, headers=h)
     post = fresh(session).get(ContentItem, uuid.UUID(r.json()["id"]))
     assert post is not None
-    moderator = make_moderator(session)
-    moderation_service.record_decision(
+    decision_on(
         session,
-        actor=Actor.of(moderator),
-        moderator=moderator,
-        target=Target(subject=TargetKind.item, item=post),
-        draft=DecisionDraft(
-            target=TargetKind.item,
-            action=Action.label,
-            ground_kind=GroundKind.law,
-            category="children.obscene_language",
-            terms_clause=None,
-            facts="Obscene language throughout the item.",
-            label="sensitive",
-        ),
-        source=Source.own_initiative,
+        post,
+        Action.label,
+        category="children.obscene_language",
+        facts="Obscene language throughout the item.",
+        label="sensitive",
     )
     session.commit()
     again = client.put(
@@ -805,41 +800,17 @@ def test_a_post_counts_only_the_comments_its_reader_may_see(client: TestClient, 
         log_out(client)
 
 
-def _age_decision(
-    session: Session,
-    moderator: User,
-    post: ContentItem,
-    action: Action,
-    sign: str | None,
-    category: str | None,
-) -> Decision:
-    return moderation_service.record_decision(
-        session,
-        actor=Actor.of(moderator),
-        moderator=moderator,
-        target=Target(subject=TargetKind.item, item=post),
-        draft=DecisionDraft(
-            target=TargetKind.item,
-            action=action,
-            ground_kind=GroundKind.law if category else GroundKind.terms,
-            category=category,
-            terms_clause=None if category else "5.1 (graphic content)",
-            facts="The post is examined for its audience.",
-            age_sign=sign,
-        ),
-        source=Source.own_initiative,
-    )
-
-
 @pytest.mark.law("LAW-85")
 def test_a_later_lower_sign_never_undercuts_harmful_information_and_a_reversal_keeps_the_authors_sign(
     session: Session,
 ) -> None:
     author, moderator = make_user(session), make_moderator(session)
     post = signed_post(session, author, "Swearing, quoted", "16+")
-    harmful = _age_decision(session, moderator, post, Action.warn, None, "children.obscene_language")
+    harmful = decision_on(
+        session, post, Action.warn, category="children.obscene_language", moderator=moderator
+    )
     assert post.age_sign == "18+"
-    lower = _age_decision(session, make_moderator(session), post, Action.age_restrict, "12+", None)
+    lower = decision_on(session, post, Action.age_restrict, sign="12+")
     session.commit()
     assert (lower.age_sign, post.age_sign) == ("12+", "18+")  # the harmful decision still in force
 
@@ -855,7 +826,9 @@ def test_a_later_lower_sign_never_undercuts_harmful_information_and_a_reversal_k
 def test_the_statement_names_the_18_plus_sign_a_decision_left_on_the_item(session: Session) -> None:
     author, moderator = make_user(session, language="en"), make_moderator(session)
     post = signed_post(session, author, "Swearing, quoted", None)
-    decision = _age_decision(session, moderator, post, Action.warn, None, "children.obscene_language")
+    decision = decision_on(
+        session, post, Action.warn, category="children.obscene_language", moderator=moderator
+    )
     session.commit()
     [statement] = fresh(session).scalars(select(Statement).where(Statement.decision_id == decision.id))
     assert decision.age_sign == "18+"
