@@ -546,25 +546,13 @@ class BreachService:
                 continue
             elif job.status in (JobStatus.dead, JobStatus.cancelled) and breach.authority_failed_at is None:
                 breach.authority_failed_at = now
-                audit.record(
-                    session,
-                    actor=SYSTEM,
-                    tag="breach:authority_email_failed",
-                    target=breach,
-                    data={"number": breach.number, "job_id": job.id},
+                self._alert(
+                    session, breach, "breach:authority_email_failed", AUTHORITY_EMAIL_FAILED, job_id=job.id
                 )
-                self._tell_officers(session, breach, AUTHORITY_EMAIL_FAILED)
                 done["failed"] += 1
             if breach.escalated_at is None and breach.authority_due_at <= now:
                 breach.escalated_at = now
-                audit.record(
-                    session,
-                    actor=SYSTEM,
-                    tag="breach:clock_breach",
-                    target=breach,
-                    data={"number": breach.number, "due_at": breach.authority_due_at},
-                )
-                self._tell_officers(session, breach, CLOCK_BREACH, admins=True)
+                self._alert(session, breach, "breach:clock_breach", CLOCK_BREACH, admins=True)
                 done["escalated"] += 1
             elif (
                 breach.warned_at is None
@@ -572,16 +560,23 @@ class BreachService:
                 and breach.authority_due_at - WARN_BEFORE <= now < breach.authority_due_at
             ):
                 breach.warned_at = now
-                audit.record(
-                    session,
-                    actor=SYSTEM,
-                    tag="breach:clock_warn",
-                    target=breach,
-                    data={"number": breach.number, "due_at": breach.authority_due_at},
-                )
-                self._tell_officers(session, breach, CLOCK_WARNING)
+                self._alert(session, breach, "breach:clock_warn", CLOCK_WARNING)
                 done["warned"] += 1
         return done
+
+    def _alert(
+        self, session: Session, breach: Breach, tag: str, message: str, *, admins: bool = False, **data: Any
+    ) -> None:
+        """One of the sweep's alerts: audited by the system (with the due time, or what ``data`` names) and
+        told to the officers (and administrators)."""
+        audit.record(
+            session,
+            actor=SYSTEM,
+            tag=tag,
+            target=breach,
+            data={"number": breach.number, **(data or {"due_at": breach.authority_due_at})},
+        )
+        self._tell_officers(session, breach, message, admins=admins)
 
     # --- reading ----------------------------------------------------------------------------------
     def list_all(self, session: Session, limit: int = 500) -> list[Breach]:
