@@ -347,8 +347,8 @@ class ContentService:
         retention purge never erases a held item)."""
         item = self._own_item(session, user, item_id)
         held = self.is_held(session, item.id)
-        if not closing_account:
-            self._refuse_if_held(session, item)
+        if held and not closing_account:
+            raise ItemHeld(HELD)
         previous = item.status
         item.status = ItemStatus.deleted
         item.deleted_at = utcnow()
