@@ -825,6 +825,7 @@ class Metric(StrEnum):
     escalations = "escalations"
     appeals_received = "appeals_received"
     appeals_reversed = "appeals_reversed"
+    automated_removals = "automated_removals"  # of unlawful content, as ``automation_stats`` counts them
 
 
 def _metric(metric: Metric) -> tuple[Any, list[ColumnElement[bool]]]:
@@ -850,6 +851,12 @@ def _metric(metric: Metric) -> tuple[Any, list[ColumnElement[bool]]]:
             return Appeal.received_at, []
         case Metric.appeals_reversed:
             return Appeal.decided_at, [Appeal.outcome == "reversed"]
+        case Metric.automated_removals:
+            return Decision.decided_at, [
+                Decision.ground_kind == "law",
+                Decision.action.in_(REMOVAL_ACTIONS),
+                Decision.automated_decision.in_(AUTOMATED),
+            ]
     raise ValueError(metric)  # pragma: no cover
 
 

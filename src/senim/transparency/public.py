@@ -4,10 +4,8 @@
   month counts to today and is marked incomplete.
 * **Monthly series** (:data:`SERIES`): complaints received and answered, moderation decisions, automated
   removals of unlawful content, orders of state bodies received and executed, escalations to law
-  enforcement. All but one come from :func:`senim.transparency.aggregation.monthly_counts`; automated
-  removals (decisions on a law ground that remove content or make it unavailable in Kazakhstan, taken fully
-  or partly by automated means — the definition of ``aggregation.automation_stats``) are counted month by
-  month here, because the aggregation layer has no monthly metric for them.
+  enforcement, all from :func:`senim.transparency.aggregation.monthly_series` (one scan per table;
+  automated removals are ``Metric.automated_removals``, the definition of ``automation_stats``).
 * **Key figures**: :func:`senim.transparency.aggregation.figures` over the window (complaints, decisions,
   automation, orders by kind, user-data requests, escalations, appeals).
 * **Users in Kazakhstan** (LAW-21): the published figure, :meth:`CountingService.published`, as it is
@@ -29,12 +27,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from senim.authority.counting import counting_service
 from senim.kit.clock import ALMATY, today_in, utcnow
-from senim.models import Decision
 from senim.models.transparency import ReportStatus, TransparencyReport
 from senim.transparency import aggregation
 from senim.transparency.aggregation import Metric, Period
@@ -92,6 +89,7 @@ SERIES_METRICS: dict[str, Metric] = {
     "orders_received": Metric.orders_received,
     "orders_executed": Metric.orders_executed,
     "escalations": Metric.escalations,
+    AUTOMATED_REMOVALS: Metric.automated_removals,
 }
 # The open data's leading columns, then one per series.
 MONTH_COLUMNS: list[tuple[str, str]] = [
@@ -130,38 +128,11 @@ def window(today: date | None = None, months: int = MONTHS) -> Period:
     return Period.days(first, today)
 
 
-def automated_removals_by_month(session: Session, period: Period) -> list[tuple[str, int]]:
-    """``[("YYYY-MM", count), …]``: automated removals of unlawful content in each month of ``period``
-    (the definition of ``aggregation.automation_stats``), in one ``GROUP BY``."""
-    months = period.months()
-    column = Decision.decided_at
-    bucket = case(
-        *((and_(column >= m.start, column < m.end), literal_column(str(i))) for i, m in enumerate(months)),
-        else_=literal_column("-1"),
-    ).label("bucket")
-    counts: dict[Any, Any] = dict(
-        session.execute(
-            select(bucket, func.count())
-            .where(
-                column >= period.start,
-                column < period.end,
-                Decision.ground_kind == "law",
-                Decision.action.in_(aggregation.REMOVAL_ACTIONS),
-                Decision.automated_decision.in_(aggregation.AUTOMATED),
-            )
-            .group_by(literal_column("bucket"))
-        ).all()
-    )
-    return [(m.first.strftime("%Y-%m"), int(counts.get(i, 0))) for i, m in enumerate(months)]
-
-
 def monthly_series(session: Session, period: Period, today: date | None = None) -> list[MonthRow]:
     """Every series month by month over ``period``."""
     today = today or today_in()
-    columns: dict[str, list[tuple[str, int]]] = {
-        key: aggregation.monthly_counts(session, period, metric) for key, metric in SERIES_METRICS.items()
-    }
-    columns[AUTOMATED_REMOVALS] = automated_removals_by_month(session, period)
+    series = aggregation.monthly_series(session, period, SERIES_METRICS.values())  # one scan per table
+    columns = {key: series[metric.value] for key, metric in SERIES_METRICS.items()}
     rows = []
     for i, month in enumerate(period.months()):
         full_month = Period.month(month.first.year, month.first.month)
